@@ -1,0 +1,81 @@
+import { ConversationState, MemoryStorage, type ActivityHandler, type Storage } from 'botbuilder';
+import { DialogRunner } from '../dialogs/dialogRunner';
+import { MainDialog } from '../dialogs/mainDialog';
+import type { Locale } from '../services/locales/locale';
+import { LocalTurnLock, RedisTurnLock, type TurnLock } from '../services/locks/turnLock';
+import type { Logger } from '../services/logging/logger';
+import { closeRedisClient, isRedisReachable, type RedisClient } from '../services/redis/connection';
+import { RedisStorage } from '../services/storage/redisStorage';
+import { createAdapter, handleTurnErrors } from './adapter';
+import type { Config } from './config';
+import { HelpDeskBot } from './helpDeskBot';
+import { ResidentInputMiddleware } from './middleware/residentInput';
+import { TurnLockMiddleware } from './middleware/turnLock';
+import { createServer, type HelpDeskServer } from './server';
+
+export interface AppParts {
+  config: Config;
+  logger: Logger;
+  locale: Locale;
+  /** The system of record. Without it the bot keeps state in this process only (a quick local try). */
+  redis?: RedisClient;
+  /** Now, for everything that depends on the time of day (the living room's opening hours). */
+  clock?: () => Date;
+  /** Storage override for benchmarks that compare stores (defaults to Redis, or memory without Redis). */
+  storage?: Storage;
+  /** Bot override for benchmarks (an echo bot on the same stack). */
+  createBot?: (parts: { conversationState: ConversationState; locale: Locale }) => ActivityHandler;
+}
+
+export interface App extends HelpDeskServer {
+  /** Listens on the given port (0 = any free port) and resolves with the port taken. */
+  listen(port: number, host: string): Promise<number>;
+  /** Graceful stop: no new requests, turns in progress finish, then Redis is closed. */
+  close(): Promise<void>;
+}
+
+/** Wires the help-desk bot together: storage, turn lock, middleware, dialogs, adapter and HTTP server. */
+export function createApp(parts: AppParts): App {
+  const { config, logger, locale, redis } = parts;
+  const storage: Storage =
+    parts.storage ?? (redis ? new RedisStorage(redis, { prefix: config.REDIS_KEY_PREFIX, ttlSeconds: config.STATE_TTL_SECONDS }) : new MemoryStorage());
+  const lock: TurnLock = redis
+    ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX, { ttlMs: config.TURN_LOCK_TTL_MS, waitMs: config.TURN_LOCK_WAIT_MS })
+    : new LocalTurnLock(config.TURN_LOCK_WAIT_MS);
+  const conversationState = new ConversationState(storage);
+
+  const adapter = createAdapter(config, logger);
+  handleTurnErrors(adapter, conversationState, locale, logger);
+  adapter.use(new ResidentInputMiddleware(locale, config.MAX_MESSAGE_CHARS));
+  adapter.use(new TurnLockMiddleware(lock, locale));
+
+  const bot =
+    parts.createBot?.({ conversationState, locale }) ??
+    new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, parts.clock ?? (() => new Date()))), locale);
+
+  const http = createServer({
+    adapter,
+    bot,
+    logger,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    anonymous: !config.MicrosoftAppId,
+    isReady: async () => {
+      if (!redis) return { ready: true, checks: { redis: 'not configured (in-memory state)' } };
+      const reachable = await isRedisReachable(redis);
+      return { ready: reachable, checks: { redis: reachable ? 'ok' : 'unreachable' } };
+    },
+  });
+
+  return {
+    ...http,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        http.server.once('error', reject);
+        http.server.listen(port, host, () => resolve(http.server.address().port));
+      }),
+    async close() {
+      await http.drain(config.SHUTDOWN_TIMEOUT_MS);
+      if (redis) await closeRedisClient(redis);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: `expected a whole number from ${min} to ${max}` })
+      .int(`expected a whole number from ${min} to ${max}`)
+      .min(min, `expected a whole number from ${min} to ${max}`)
+      .max(max, `expected a whole number from ${min} to ${max}`)
+      .default(fallback),
+  );
+const optionalText = z.preprocess(blankAsUnset, z.string().optional());
+
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.preprocess(blankAsUnset, z.enum(['development', 'production', 'test']).default('development')),
+    HOST: z.preprocess(blankAsUnset, z.string().default('0.0.0.0')),
+    PORT: integer(0, 65535, 3978),
+    LOG_LEVEL: z.preprocess(blankAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    REDIS_URL: z.preprocess(
+      blankAsUnset,
+      z.string().regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').optional(),
+    ),
+    REDIS_KEY_PREFIX: z.preprocess(blankAsUnset, z.string().regex(/^[a-z0-9:_-]{1,32}$/, 'expected 1–32 of a-z 0-9 : _ -').default('aka:')),
+    STATE_TTL_SECONDS: integer(60, 60 * 60 * 24 * 90, 60 * 60 * 24),
+    TURN_LOCK_TTL_MS: integer(1000, 600_000, 30_000),
+    TURN_LOCK_WAIT_MS: integer(100, 120_000, 10_000),
+    MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 256 * 1024),
+    MAX_MESSAGE_CHARS: integer(100, 100_000, 2000),
+    SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 10_000),
+    LOCALES_DIR: optionalText,
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppType: z.preprocess(blankAsUnset, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
+    MicrosoftAppTenantId: optionalText,
+  })
+  .superRefine((env, context) => {
+    if (env.NODE_ENV === 'production' && !env.REDIS_URL) {
+      context.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required when NODE_ENV=production (Redis is the system of record)' });
+    }
+    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+      context.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set' });
+    }
+    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+      context.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: `required when MicrosoftAppType=${env.MicrosoftAppType}` });
+    }
+  });
+
+export type Config = z.output<typeof environmentSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; a bad value is reported by its variable name and what is expected. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const given = typeof env[name] === 'string' ? ` (got "${env[name]}")` : '';
+      return `${name}: ${issue.message}${name.startsWith('MicrosoftAppPassword') ? '' : given}`;
+    }),
+  );
+}

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config';
+import { createApp } from './app';
+import { createLogger } from '../services/logging/logger';
+import { defaultLocalesDir, loadLocale } from '../services/locales/locale';
+import { LocaleDataError } from '../services/locales/dataFile';
+import { createRedisClient, isRedisReachable } from '../services/redis/connection';
+
+/** Starts the bot: configuration and locale data are validated first; any problem stops it with a clear message. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const locale = loadLocale(config.LOCALES_DIR ?? defaultLocalesDir());
+
+  let redis;
+  if (config.REDIS_URL) {
+    redis = createRedisClient(config.REDIS_URL, logger);
+    if (!(await isRedisReachable(redis, 3000))) logger.warn('Redis does not answer yet; the bot keeps trying and /readyz says not ready meanwhile');
+  } else {
+    logger.warn('REDIS_URL is not set: conversation state is kept IN THIS PROCESS ONLY and is lost on restart. Set REDIS_URL for real use.');
+  }
+
+  const app = createApp({ config, logger, locale, redis });
+  const port = await app.listen(config.PORT, config.HOST);
+  logger.info({ port, host: config.HOST, redis: Boolean(redis) }, 'Apu ku apu bot listening; POST /api/messages');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing turns in progress');
+    await app.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof LocaleDataError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`The bot could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

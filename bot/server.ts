@@ -1,0 +1,92 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { CloudAdapter, ActivityHandler } from 'botbuilder';
+import type { Logger } from '../services/logging/logger';
+import { describeActivityProblem } from './activitySchema';
+
+export interface ServerParts {
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** With no app id, replies may go only to a client on this machine (the Emulator): no requests elsewhere. */
+  anonymous: boolean;
+  /** Checks what the bot needs to serve a turn (Redis); false makes /readyz answer 503. */
+  isReady: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
+}
+
+export interface HelpDeskServer {
+  server: Server;
+  /** Stops taking requests and waits (up to `timeoutMs`) for turns in progress to finish. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const { hostname, protocol } = new URL(url);
+    return (protocol === 'http:' || protocol === 'https:') && (LOOPBACK_HOSTS.has(hostname) || hostname.startsWith('127.'));
+  } catch {
+    return false;
+  }
+}
+
+/** restify with POST /api/messages, GET /healthz and GET /readyz. Errors answer with JSON, never a stack trace. */
+export function createServer(parts: ServerParts): HelpDeskServer {
+  const { adapter, bot, logger } = parts;
+  const server = restify.createServer({ name: 'apu-ku-apu-bot', handleUncaughtExceptions: false });
+  let turnsInFlight = 0;
+  let draining = false;
+
+  server.pre((_req: Request, res: Response, next: restify.Next) => {
+    res.header('X-Content-Type-Options', 'nosniff');
+    res.header('Cache-Control', 'no-store');
+    return next();
+  });
+  server.use(restify.plugins.bodyParser({ maxBodySize: parts.maxBodyBytes, mapParams: false, mapFiles: false }));
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    if (draining) return res.send(503, { error: 'the bot is shutting down; try again shortly' });
+    const problem = describeActivityProblem(req.body);
+    if (problem) return res.send(400, { error: `invalid activity: ${problem}` });
+    const { deliveryMode, serviceUrl } = req.body as { deliveryMode?: string; serviceUrl?: string };
+    if (parts.anonymous && deliveryMode !== 'expectReplies' && !(serviceUrl && isLoopbackUrl(serviceUrl))) {
+      return res.send(403, { error: 'without app credentials the bot replies only in the response (deliveryMode "expectReplies") or to a client on this machine' });
+    }
+    turnsInFlight++;
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (error) {
+      logger.error({ err: error }, 'activity could not be processed');
+      if (!res.headersSent) res.send(500, { error: 'the message could not be processed' });
+    } finally {
+      turnsInFlight--;
+    }
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => res.send(200, { status: 'ok' }));
+
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const { ready, checks } = await parts.isReady();
+    if (draining) return res.send(503, { status: 'shutting down', checks });
+    return res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  server.on('restifyError', (req: Request, res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) logger.error({ err: error, method: req.method, path: req.path() }, 'request failed');
+    else logger.debug({ status, method: req.method, path: req.path(), reason: error.message }, 'request refused');
+    return callback();
+  });
+
+  return {
+    server,
+    async drain(timeoutMs) {
+      draining = true;
+      server.close();
+      const deadline = Date.now() + timeoutMs;
+      while (turnsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      if (turnsInFlight > 0) logger.warn({ turnsInFlight }, 'shutting down with turns still running');
+    },
+  };
+}

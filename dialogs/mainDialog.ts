@@ -1,0 +1,75 @@
+import { WaterfallDialog, type FoundChoice, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { recognizeChoices } from 'botbuilder-dialogs';
+import type { Locale } from '../services/locales/locale';
+import type { MessageKey } from '../services/locales/messages';
+import { deskContactLine } from './deskContact';
+import { buildChoices, createChoicePrompt } from './finnishPrompts';
+import { InterruptibleDialog } from './interruptibleDialog';
+import { LivingRoomDialog } from './livingRoomDialog';
+
+export const MAIN_DIALOG = 'main';
+const MENU_PROMPT = 'main.menu';
+const STEPS = 'main.steps';
+
+/** The main menu's branches, in the order the buttons are shown. */
+const MENU = [
+  { branch: 'matter', label: 'menu.choice.matter' },
+  { branch: 'callback', label: 'menu.choice.callback' },
+  { branch: 'livingRoom', label: 'menu.choice.livingRoom' },
+  { branch: 'suggestion', label: 'menu.choice.suggestion' },
+] as const satisfies readonly { branch: string; label: MessageKey }[];
+type Branch = (typeof MENU)[number]['branch'];
+
+export interface MainDialogOptions {
+  /** The text of the resident's very first message, if the conversation began with one: it may pick a branch. */
+  firstMessage?: string;
+  /** Asking again after a branch ended: "Voinko auttaa vielä…?" instead of "Miten voin auttaa?". */
+  again?: boolean;
+}
+
+/** The main menu: tell your matter, ask for a callback, the living room, leave a suggestion. */
+export class MainDialog extends InterruptibleDialog {
+  constructor(locale: Locale, clock: () => Date) {
+    super(MAIN_DIALOG, locale);
+    this.addDialog(createChoicePrompt(MENU_PROMPT, locale));
+    this.addDialog(new LivingRoomDialog(locale, clock));
+    this.addDialog(new WaterfallDialog(STEPS, [this.askBranch, this.openBranch, this.loop]));
+    this.initialDialogId = STEPS;
+  }
+
+  private readonly askBranch = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> => {
+    const choices = buildChoices(this.locale, MENU.map((item) => item.label));
+    const firstMessage = step.options.firstMessage;
+    if (firstMessage) {
+      const [found] = recognizeChoices(firstMessage, choices);
+      if (found) return step.next({ index: found.resolution.index, value: found.resolution.value, score: found.resolution.score });
+    }
+    const { t } = this.locale.messages;
+    return step.prompt(MENU_PROMPT, {
+      prompt: t(step.options.again ? 'menu.again' : 'menu.prompt'),
+      retryPrompt: t('menu.retry'),
+      choices,
+    });
+  };
+
+  private readonly openBranch = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> => {
+    const chosen = step.result as FoundChoice;
+    const branch: Branch = MENU[chosen.index]!.branch;
+    switch (branch) {
+      case 'livingRoom':
+        return step.beginDialog(LivingRoomDialog.id);
+      case 'matter':
+      case 'callback':
+      case 'suggestion':
+        // Built in the following issues (triage, callback requests, suggestions); until then, say so honestly.
+        await step.context.sendActivities([
+          { type: 'message', text: this.locale.messages.t('feature.notYetAvailable') },
+          { type: 'message', text: deskContactLine(this.locale) },
+        ]);
+        return step.next();
+    }
+  };
+
+  private readonly loop = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> =>
+    step.replaceDialog(STEPS, { again: true } satisfies MainDialogOptions);
+}

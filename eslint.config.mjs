@@ -1,0 +1,21 @@
+// Lint rules: typescript-eslint's recommended set, plus a ban on console in runtime code (logs go through pino).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['bot/**/*.ts', 'dialogs/**/*.ts', 'services/**/*.ts'],
+    ignores: ['bot/cli.ts'],
+    rules: { 'no-console': 'error' },
+  },
+);

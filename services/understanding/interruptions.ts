@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { text } from '../locales/dataFile';
+
+/** What a resident can say at any step, whatever the dialog is asking. */
+export const INTERRUPTIONS = ['callback', 'human', 'restart', 'cancel', 'quit', 'help'] as const;
+export type Interruption = (typeof INTERRUPTIONS)[number];
+
+const phrases = z.strictObject({
+  /** The message is this and nothing more (after normalising): "apua", "ohje". */
+  whole: z.array(text),
+  /** The message contains these words in this order: "voisinko puhua ihmiselle kiitos". */
+  within: z.array(text),
+});
+export const interruptionPhrasesSchema = z.strictObject(
+  Object.fromEntries(INTERRUPTIONS.map((name) => [name, phrases])) as Record<Interruption, typeof phrases>,
+);
+export type InterruptionPhrases = z.output<typeof interruptionPhrasesSchema>;
+
+/**
+ * Lower case, punctuation and emoji gone, white space folded, and ä/ö/å folded to a/o so that a resident
+ * typing on a keyboard without them ("ohjeet", "peruuta", "paavalikko") is understood just the same.
+ */
+export function normalizeFinnish(input: string): string {
+  return input
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[äå]/g, 'a')
+    .replace(/ö/g, 'o')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Finds interruptions in a message. Order of INTERRUPTIONS decides when a message matches more than one. */
+export class InterruptionRecognizer {
+  private readonly whole: Map<string, Interruption>;
+  private readonly within: { words: string; interruption: Interruption }[];
+
+  constructor(data: InterruptionPhrases) {
+    this.whole = new Map();
+    this.within = [];
+    for (const interruption of [...INTERRUPTIONS].reverse()) {
+      for (const phrase of data[interruption].whole) this.whole.set(normalizeFinnish(phrase), interruption);
+    }
+    for (const interruption of INTERRUPTIONS) {
+      for (const phrase of data[interruption].within) this.within.push({ words: ` ${normalizeFinnish(phrase)} `, interruption });
+    }
+  }
+
+  recognize(message: string): Interruption | undefined {
+    const normalized = normalizeFinnish(message);
+    if (!normalized) return undefined;
+    const exact = this.whole.get(normalized);
+    if (exact) return exact;
+    const padded = ` ${normalized} `;
+    return this.within.find((candidate) => padded.includes(candidate.words))?.interruption;
+  }
+}
