@@ -41,17 +41,27 @@ export function createServer(parts: ServerParts): HelpDeskServer {
   server.pre((_req: Request, res: Response, next: restify.Next) => {
     res.header('X-Content-Type-Options', 'nosniff');
     res.header('Cache-Control', 'no-store');
+    // While draining, tell clients not to reuse the connection, so that shutdown is not held up by it.
+    if (draining) res.header('Connection', 'close');
     return next();
   });
   server.use(restify.plugins.bodyParser({ maxBodySize: parts.maxBodyBytes, mapParams: false, mapFiles: false }));
 
+  // Handlers are async and return nothing: restify treats a returned value as a mistake.
   server.post('/api/messages', async (req: Request, res: Response) => {
-    if (draining) return res.send(503, { error: 'the bot is shutting down; try again shortly' });
+    if (draining) {
+      res.send(503, { error: 'the bot is shutting down; try again shortly' });
+      return;
+    }
     const problem = describeActivityProblem(req.body);
-    if (problem) return res.send(400, { error: `invalid activity: ${problem}` });
+    if (problem) {
+      res.send(400, { error: `invalid activity: ${problem}` });
+      return;
+    }
     const { deliveryMode, serviceUrl } = req.body as { deliveryMode?: string; serviceUrl?: string };
     if (parts.anonymous && deliveryMode !== 'expectReplies' && !(serviceUrl && isLoopbackUrl(serviceUrl))) {
-      return res.send(403, { error: 'without app credentials the bot replies only in the response (deliveryMode "expectReplies") or to a client on this machine' });
+      res.send(403, { error: 'without app credentials the bot replies only in the response (deliveryMode "expectReplies") or to a client on this machine' });
+      return;
     }
     turnsInFlight++;
     try {
@@ -64,12 +74,14 @@ export function createServer(parts: ServerParts): HelpDeskServer {
     }
   });
 
-  server.get('/healthz', async (_req: Request, res: Response) => res.send(200, { status: 'ok' }));
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, { status: 'ok' });
+  });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
     const { ready, checks } = await parts.isReady();
-    if (draining) return res.send(503, { status: 'shutting down', checks });
-    return res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+    if (draining) res.send(503, { status: 'shutting down', checks });
+    else res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
   });
 
   server.on('restifyError', (req: Request, res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
@@ -87,6 +99,8 @@ export function createServer(parts: ServerParts): HelpDeskServer {
       const deadline = Date.now() + timeoutMs;
       while (turnsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
       if (turnsInFlight > 0) logger.warn({ turnsInFlight }, 'shutting down with turns still running');
+      // Keep-alive connections that a client holds open would otherwise keep the server (and process) alive.
+      server.server.closeAllConnections();
     },
   };
 }

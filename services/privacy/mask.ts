@@ -5,8 +5,9 @@
 
 // DDMMYY, century sign (+, -, A–F, U–Y for the 2023 reform), three digits, check character.
 const PERSONAL_ID = /(?<![0-9A-Za-z])(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(\d{2})\s?[-+A-FU-Ya-fu-y]\s?(\d{3})[0-9A-FHJ-NPR-Ya-fhj-npr-y](?![0-9A-Za-z])/g;
-// Phone numbers: optional +, then 7 or more digits that may be grouped by spaces, dashes or dots.
-const PHONE = /(?<![\w+])\+?\d(?:[\s.-]?\d){6,}(?!\w)/g;
+// Phone numbers: optional +, then 7 or more digits that may be grouped by spaces or dashes (not dots, so
+// that dates such as 3.12.2026 stay readable in the log).
+const PHONE = /(?<![\w+]|\d\.)\+?\d(?:[\s-]?\d){6,}(?!\w|\.\d)/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 export const MASK = {

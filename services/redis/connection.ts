@@ -14,6 +14,8 @@ export function createRedisClient(url: string, logger: Logger, options: RedisOpt
     maxRetriesPerRequest: 2,
     connectTimeout: 5000,
     commandTimeout: 5000,
+    // ioredis waits this long for a dead socket to close on disconnect; its 2 s default delays shutdown.
+    disconnectTimeout: 200,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     ...options,
   });
@@ -48,6 +50,11 @@ export async function isRedisReachable(client: RedisClient, timeoutMs = 1000): P
 /** Closes the connection politely (QUIT), or drops it if Redis does not answer. */
 export async function closeRedisClient(client: RedisClient): Promise<void> {
   if (client.status === 'end') return;
+  if (client.status !== 'ready') {
+    // Not connected (Redis down): stop reconnecting at once; there is nothing to say goodbye to.
+    client.disconnect(false);
+    return;
+  }
   try {
     await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, 1000))]);
   } catch {

@@ -1,0 +1,66 @@
+import { ConfigError, loadConfig } from '../../bot/config';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration from the environment', () => {
+  it('has working defaults for a quick local start', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3978,
+      HOST: '0.0.0.0',
+      NODE_ENV: 'development',
+      REDIS_KEY_PREFIX: 'aka:',
+      STATE_TTL_SECONDS: 86400,
+      MAX_MESSAGE_CHARS: 2000,
+      MicrosoftAppType: 'MultiTenant',
+    });
+    expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('reads numbers and treats blank values as unset', () => {
+    const config = loadConfig({ PORT: '8080', REDIS_URL: ' ', STATE_TTL_SECONDS: '', MicrosoftAppId: '' });
+    expect(config.PORT).toBe(8080);
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.STATE_TTL_SECONDS).toBe(86400);
+    expect(config.MicrosoftAppId).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT: expected a whole number from 0 to 65535 \(got "abc"\)/],
+    ['PORT', '70000', /PORT: expected a whole number from 0 to 65535/],
+    ['PORT', '80.5', /PORT: expected a whole number/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: .*(fatal|info)/],
+    ['NODE_ENV', 'staging', /NODE_ENV: /],
+    ['STATE_TTL_SECONDS', '10', /STATE_TTL_SECONDS: expected a whole number from 60/],
+    ['REDIS_KEY_PREFIX', 'Has Spaces', /REDIS_KEY_PREFIX: expected 1–32 of a-z 0-9/],
+  ])('refuses %s=%s with a message naming the variable and what is expected', (name, value, message) => {
+    expect(problems({ [name]: value }).join('\n')).toMatch(message);
+  });
+
+  it('requires REDIS_URL in production, because Redis is the system of record', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^REDIS_URL: required when NODE_ENV=production/)]);
+    expect(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://redis:6379' }).REDIS_URL).toBe('redis://redis:6379');
+  });
+
+  it('requires the password with an app id, and a tenant for single-tenant apps, without echoing the password', () => {
+    expect(problems({ MicrosoftAppId: 'app-id' }).join('\n')).toMatch(/MicrosoftAppPassword: required when MicrosoftAppId is set/);
+    expect(problems({ MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' }).join('\n')).toMatch(
+      /MicrosoftAppTenantId: required when MicrosoftAppType=SingleTenant/,
+    );
+    expect(problems({ MicrosoftAppType: 'Weird', MicrosoftAppPassword: 'secret-value' }).join('\n')).not.toContain('secret-value');
+  });
+
+  it('lists every bad variable at once', () => {
+    const found = problems({ PORT: 'x', REDIS_URL: 'nope', MAX_BODY_BYTES: '1' });
+    expect(found.map((problem) => problem.split(':')[0]).sort()).toEqual(['MAX_BODY_BYTES', 'PORT', 'REDIS_URL']);
+  });
+});
