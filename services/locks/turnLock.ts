@@ -109,7 +109,11 @@ export class LocalTurnLock implements TurnLock {
       return await work();
     } finally {
       release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      // Forget the key only when every turn queued before this one is done too: a waiter that timed out must not
+      // make the key look free while an earlier holder still works.
+      void tail.then(() => {
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
     }
   }
 }

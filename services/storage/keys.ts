@@ -4,6 +4,7 @@
  * each record's keys live in one slot, and no command ever spans two records.
  */
 export function taggedKey(prefix: string, kind: string, id: string): string {
-  // A '}' inside the id would end the hash tag early; it is replaced so that the tag covers the whole id.
-  return `${prefix}${kind}:{${id.replace(/[{}]/g, '_')}}`;
+  // A '}' inside the id would end the hash tag early, so braces are escaped (as %7B/%7D) and the tag covers the
+  // whole id. '%' is escaped too, so that two different ids can never share one key.
+  return `${prefix}${kind}:{${id.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)}}`;
 }
