@@ -41,7 +41,9 @@ export class MainDialog extends InterruptibleDialog {
     const choices = buildChoices(this.locale, MENU.map((item) => item.label));
     const firstMessage = step.options.firstMessage;
     if (firstMessage) {
-      const [found] = recognizeChoices(firstMessage, choices);
+      // Only by a label or a synonym: the resident has not seen the menu yet, so a number ("Kela ei ole maksanut
+      // 2 kuukauteen") is not a button's number.
+      const [found] = recognizeChoices(firstMessage, choices, { recognizeNumbers: false, recognizeOrdinals: false });
       if (found) return step.next({ index: found.resolution.index, value: found.resolution.value, score: found.resolution.score });
     }
     const { t } = this.locale.messages;
