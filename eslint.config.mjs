@@ -14,6 +14,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+  },
+  {
     files: ['bot/**/*.ts', 'dialogs/**/*.ts', 'services/**/*.ts'],
     ignores: ['bot/cli.ts'],
     rules: { 'no-console': 'error' },

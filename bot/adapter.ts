@@ -26,13 +26,15 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
   return new CloudAdapter(auth);
 }
 
+export type TurnErrorHandler = (context: TurnContext, error: Error) => Promise<void>;
+
 /**
  * When a turn fails: log it (personal data masked by the logger), tell the resident plainly in Finnish with
  * the desk's phone number, and clear only this conversation's state so that its next message starts afresh.
  * No detail of the error ever reaches the resident.
  */
-export function handleTurnErrors(adapter: CloudAdapter, conversationState: ConversationState, locale: Locale, logger: Logger): void {
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+export function createTurnErrorHandler(conversationState: ConversationState, locale: Locale, logger: Logger): TurnErrorHandler {
+  return async (context, error) => {
     const { activity } = context;
     logger.error({ err: error, channelId: activity.channelId, conversationId: activity.conversation?.id, activityType: activity.type }, 'turn failed');
     try {

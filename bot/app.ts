@@ -6,10 +6,11 @@ import { LocalTurnLock, RedisTurnLock, type TurnLock } from '../services/locks/t
 import type { Logger } from '../services/logging/logger';
 import { closeRedisClient, isRedisReachable, type RedisClient } from '../services/redis/connection';
 import { RedisStorage } from '../services/storage/redisStorage';
-import { createAdapter, handleTurnErrors } from './adapter';
+import { createAdapter, createTurnErrorHandler } from './adapter';
 import type { Config } from './config';
 import { HelpDeskBot } from './helpDeskBot';
 import { ResidentInputMiddleware } from './middleware/residentInput';
+import { TurnErrorBoundary } from './middleware/turnErrors';
 import { TurnLockMiddleware } from './middleware/turnLock';
 import { createServer, type HelpDeskServer } from './server';
 
@@ -23,6 +24,8 @@ export interface AppParts {
   clock?: () => Date;
   /** Storage override for benchmarks that compare stores (defaults to Redis, or memory without Redis). */
   storage?: Storage;
+  /** Turn lock override for tests (defaults to the Redis lock, or an in-process lock without Redis). */
+  lock?: TurnLock;
   /** Bot override for benchmarks (an echo bot on the same stack). */
   createBot?: (parts: { conversationState: ConversationState; locale: Locale }) => ActivityHandler;
 }
@@ -39,15 +42,21 @@ export function createApp(parts: AppParts): App {
   const { config, logger, locale, redis } = parts;
   const storage: Storage =
     parts.storage ?? (redis ? new RedisStorage(redis, { prefix: config.REDIS_KEY_PREFIX, ttlSeconds: config.STATE_TTL_SECONDS }) : new MemoryStorage());
-  const lock: TurnLock = redis
-    ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX, { ttlMs: config.TURN_LOCK_TTL_MS, waitMs: config.TURN_LOCK_WAIT_MS })
-    : new LocalTurnLock(config.TURN_LOCK_WAIT_MS);
+  const lock: TurnLock =
+    parts.lock ??
+    (redis
+      ? new RedisTurnLock(redis, config.REDIS_KEY_PREFIX, { ttlMs: config.TURN_LOCK_TTL_MS, waitMs: config.TURN_LOCK_WAIT_MS })
+      : new LocalTurnLock(config.TURN_LOCK_WAIT_MS));
   const conversationState = new ConversationState(storage);
 
   const adapter = createAdapter(config, logger);
-  handleTurnErrors(adapter, conversationState, locale, logger);
+  const handleTurnError = createTurnErrorHandler(conversationState, locale, logger);
+  // Errors inside the turn are handled while its lock is held; onTurnError catches the rest (e.g. Redis down
+  // before the lock could be taken).
+  adapter.onTurnError = handleTurnError;
   adapter.use(new ResidentInputMiddleware(locale, config.MAX_MESSAGE_CHARS));
   adapter.use(new TurnLockMiddleware(lock, locale));
+  adapter.use(new TurnErrorBoundary(handleTurnError));
 
   const bot =
     parts.createBot?.({ conversationState, locale }) ??

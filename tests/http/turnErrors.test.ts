@@ -79,3 +79,39 @@ describe('when Redis cannot be reached', () => {
     }
   });
 });
+
+describe('clearing a failed conversation', () => {
+  it('happens while the turn lock is still held, so no other turn of it can slip in between', async () => {
+    const { RedisStorage } = await import('../../services/storage/redisStorage');
+    const { createRedisClient } = await import('../../services/redis/connection');
+    const { testRedisUrl } = await import('../support/testRedis');
+    const { testConfig } = await import('../support/botTestKit');
+    const config = testConfig();
+    const { logger } = capturingLogger('error');
+    const client = createRedisClient(testRedisUrl(), logger);
+    const lockKey = `${config.REDIS_KEY_PREFIX}lock:{test/locked-failure}`;
+    const lockHeldAtDelete: boolean[] = [];
+    const storage = new RedisStorage(client, { prefix: config.REDIS_KEY_PREFIX, ttlSeconds: 60 });
+    const originalDelete = storage.delete.bind(storage);
+    storage.delete = async (keys: string[]) => {
+      lockHeldAtDelete.push((await client.exists(lockKey)) === 1);
+      return originalDelete(keys);
+    };
+    let failNow = false;
+    const clock = () => {
+      if (failNow) throw new Error('broken clock');
+      return new Date('2026-11-24T10:00:00+02:00');
+    };
+    const bot = await startBot({ config, logger, redis: client, storage, clock });
+    try {
+      await bot.send(message('locked-failure', 'hei'));
+      failNow = true;
+      const { replies } = await bot.send(message('locked-failure', 'olohuone'));
+      expect(texts(replies)[0]).toBe(finnish().messages.t('error.apology'));
+      expect(lockHeldAtDelete).toEqual([true]);
+      expect(await client.exists(lockKey)).toBe(0);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
