@@ -2,10 +2,13 @@ import {
   ChoicePrompt,
   ConfirmPrompt,
   ListStyle,
+  recognizeChoices,
   type Choice,
   type ChoiceFactoryOptions,
+  type FindChoicesOptions,
   type FoundChoice,
   type PromptOptions,
+  type PromptRecognizerResult,
   type PromptValidatorContext,
 } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
@@ -23,9 +26,39 @@ function choiceOptions(locale: Locale): ChoiceFactoryOptions {
   return { inlineSeparator: t('list.separator'), inlineOr: t('list.or'), inlineOrMore: t('list.or'), includeNumbers: true };
 }
 
-/** Buttons for a prompt: the label is what the button shows and sends; synonyms come from choices.json. */
+/**
+ * Buttons for a prompt: only the labels, which is what a prompt keeps in the conversation's state. The words
+ * that also pick a button (choices.json, and the button's number) are added when an answer is recognised.
+ */
 export function buildChoices(locale: Locale, keys: readonly MessageKey[]): Choice[] {
-  return keys.map((key) => ({ value: locale.messages.t(key), synonyms: [...(locale.choiceSynonyms[key] ?? [])] }));
+  return keys.map((key) => ({ value: locale.messages.t(key) }));
+}
+
+// botbuilder's number and ordinal recognizers are English-only and the costliest part of a turn; a button's
+// number is matched as a plain synonym instead ("3"), which is all a resident types.
+const RECOGNIZE_WORDS_ONLY: FindChoicesOptions = { recognizeNumbers: false, recognizeOrdinals: false };
+
+/**
+ * Recognises which button an answer picks: by its label, by a synonym from choices.json, and, when the
+ * resident has seen the numbered buttons (`byNumber`), by the button's number.
+ */
+export function recognizeButton(locale: Locale, answer: string, choices: readonly Choice[], byNumber: boolean): FoundChoice | undefined {
+  const synonymsByLabel = synonymIndex(locale);
+  const searchable = choices.map((choice, index) => ({
+    value: choice.value,
+    synonyms: [...(synonymsByLabel.get(choice.value) ?? []), ...(byNumber ? [String(index + 1)] : [])],
+  }));
+  return recognizeChoices(answer, searchable, RECOGNIZE_WORDS_ONLY)[0]?.resolution;
+}
+
+const synonymIndexes = new WeakMap<Locale, Map<string, readonly string[]>>();
+function synonymIndex(locale: Locale): Map<string, readonly string[]> {
+  let index = synonymIndexes.get(locale);
+  if (!index) {
+    index = new Map(Object.entries(locale.choiceSynonyms).map(([key, words]) => [locale.messages.t(key as MessageKey), words]));
+    synonymIndexes.set(locale, index);
+  }
+  return index;
 }
 
 /** botbuilder counts a prompt's attempts only when it has a validator: this one just passes the recognition on. */
@@ -59,14 +92,28 @@ class FinnishChoicePrompt extends ChoicePrompt {
     await offerPhoneAfterMisses(context, state, isRetry, this.deskLocale);
     await super.onPrompt(context, state, options, isRetry);
   }
+
+  protected override async onRecognize(context: TurnContext, _state: object, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
+    const answer = context.activity.text;
+    const choices = (options.choices ?? []).map((choice) => (typeof choice === 'string' ? { value: choice } : choice));
+    const found = answer ? recognizeButton(this.deskLocale, answer, choices, true) : undefined;
+    return found ? { succeeded: true, value: found } : { succeeded: false };
+  }
 }
+
+const CONFIRM_CHOICES: readonly MessageKey[] = ['confirm.yes', 'confirm.no'];
 
 class FinnishConfirmPrompt extends ConfirmPrompt {
   constructor(
     id: string,
     private readonly deskLocale: Locale,
   ) {
-    const defaults = { choices: buildChoices(deskLocale, ['confirm.yes', 'confirm.no']), options: choiceOptions(deskLocale) };
+    // Confirm choices are defaults of the prompt, not stored in state, so they carry their synonyms ("joo", "en").
+    const choices = CONFIRM_CHOICES.map((key) => ({
+      value: deskLocale.messages.t(key),
+      synonyms: [...(deskLocale.choiceSynonyms[key] ?? [])],
+    }));
+    const defaults = { choices, options: choiceOptions(deskLocale) };
     super(id, countAttempts<boolean>, PROMPT_CULTURE, { [PROMPT_CULTURE]: defaults, [FALLBACK_CULTURE]: defaults });
     this.style = ListStyle.suggestedAction;
   }
