@@ -32,7 +32,7 @@ export class HelpDeskBot extends ActivityHandler {
     });
     this.onMessage(async (context, next) => {
       if (await this.welcomed.get(context, false)) await this.dialogs.continue(context);
-      else await this.welcome(context, context.activity.text);
+      else await this.welcome(context, true);
       await next();
     });
   }
@@ -42,7 +42,7 @@ export class HelpDeskBot extends ActivityHandler {
     await this.conversationState.saveChanges(context);
   }
 
-  private async welcome(context: TurnContext, firstMessage?: string): Promise<void> {
+  private async welcome(context: TurnContext, openedByMessage = false): Promise<void> {
     if (await this.welcomed.get(context, false)) return;
     const { t } = this.locale.messages;
     await context.sendActivity({
@@ -50,6 +50,6 @@ export class HelpDeskBot extends ActivityHandler {
       text: [t('welcome.greeting'), t('welcome.automated'), t('welcome.privacy'), t('welcome.human')].join('\n\n'),
     });
     await this.welcomed.set(context, true);
-    await this.dialogs.start(context, { firstMessage });
+    await this.dialogs.start(context, { openedByMessage });
   }
 }

@@ -31,7 +31,7 @@ export class DialogRunner {
     if (next === 'restart') {
       await dc.beginDialog(MAIN_DIALOG, {} satisfies MainDialogOptions);
     } else if (next === 'cancel' || result.status === DialogTurnStatus.empty) {
-      await dc.beginDialog(MAIN_DIALOG, { again: next === 'cancel', firstMessage: next ? undefined : context.activity.text });
+      await dc.beginDialog(MAIN_DIALOG, { again: next === 'cancel', openedByMessage: !next } satisfies MainDialogOptions);
     }
   }
 }

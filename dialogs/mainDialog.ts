@@ -1,9 +1,8 @@
 import { WaterfallDialog, type FoundChoice, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { recognizeChoices } from 'botbuilder-dialogs';
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
 import { deskContactLine } from './deskContact';
-import { buildChoices, createChoicePrompt } from './finnishPrompts';
+import { buildChoices, createChoicePrompt, recognizeButton } from './finnishPrompts';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { LivingRoomDialog } from './livingRoomDialog';
 
@@ -21,8 +20,12 @@ const MENU = [
 type Branch = (typeof MENU)[number]['branch'];
 
 export interface MainDialogOptions {
-  /** The text of the resident's very first message, if the conversation began with one: it may pick a branch. */
-  firstMessage?: string;
+  /**
+   * The menu opens on a message the resident wrote before seeing it (the conversation's first message, or
+   * the first after an ending): that message may already name a branch. The text itself is read from the
+   * turn, never kept in the dialog's state.
+   */
+  openedByMessage?: boolean;
   /** Asking again after a branch ended: "Voinko auttaa vielä…?" instead of "Miten voin auttaa?". */
   again?: boolean;
 }
@@ -39,12 +42,12 @@ export class MainDialog extends InterruptibleDialog {
 
   private readonly askBranch = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> => {
     const choices = buildChoices(this.locale, MENU.map((item) => item.label));
-    const firstMessage = step.options.firstMessage;
+    const firstMessage = step.options.openedByMessage ? step.context.activity.text : undefined;
     if (firstMessage) {
       // Only by a label or a synonym: the resident has not seen the menu yet, so a number ("Kela ei ole maksanut
       // 2 kuukauteen") is not a button's number.
-      const [found] = recognizeChoices(firstMessage, choices, { recognizeNumbers: false, recognizeOrdinals: false });
-      if (found) return step.next({ index: found.resolution.index, value: found.resolution.value, score: found.resolution.score });
+      const found = recognizeButton(this.locale, firstMessage, choices, false);
+      if (found) return step.next(found);
     }
     const { t } = this.locale.messages;
     return step.prompt(MENU_PROMPT, {
