@@ -5,7 +5,11 @@ import { InterruptionRecognizer, type Interruption } from '../services/understan
 import { deskContactLine } from './deskContact';
 
 /** What an interruption that ended the dialogs asks the runner to do next. */
-export type AfterInterruption = 'restart' | 'cancel' | 'quit';
+export type AfterInterruption = Exclude<Interruption, AnsweredInterruption>;
+export type AnsweredInterruption = 'help' | 'human' | 'callback';
+export function isAnswered(interruption: Interruption): interruption is AnsweredInterruption {
+  return interruption === 'help' || interruption === 'human' || interruption === 'callback';
+}
 const AFTER_INTERRUPTION = Symbol('afterInterruption');
 
 export function afterInterruption(context: TurnContext): AfterInterruption | undefined {
@@ -29,47 +33,40 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   }
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const { activity } = innerDc.context;
-    if (activity.type === ActivityTypes.Message && typeof activity.text === 'string') {
-      const interruption = this.interruptions.recognize(activity.text);
-      if (interruption) return this.interrupt(innerDc, interruption);
-    }
+    const interruption = this.interruptionIn(innerDc.context);
+    if (interruption) return this.interrupt(innerDc, interruption);
     return super.onContinueDialog(innerDc);
   }
 
-  private async interrupt(innerDc: DialogContext, interruption: Interruption): Promise<DialogTurnResult> {
+  /** The interruption a message of the resident asks for, if any. */
+  protected interruptionIn(context: TurnContext): Interruption | undefined {
+    const { activity } = context;
+    if (activity.type !== ActivityTypes.Message || typeof activity.text !== 'string') return undefined;
+    return this.interruptions.recognize(activity.text);
+  }
+
+  /** Help, a person or a callback are answered, and then the same question is asked again. */
+  protected async answer(context: TurnContext, interruption: AnsweredInterruption): Promise<void> {
     const { t } = this.locale.messages;
-    const say = (...lines: string[]) => innerDc.context.sendActivities(lines.map((text) => ({ type: ActivityTypes.Message, text })));
-    switch (interruption) {
-      case 'help':
-        await say(t('help.intro'), t('help.commands'));
-        return this.askAgain(innerDc);
-      case 'human':
-        await say(t('human.intro'), deskContactLine(this.locale));
-        return this.askAgain(innerDc);
-      case 'callback':
-        // Callback requests are filed here once that dialog exists (issue 4); until then, the phone number.
-        await say(t('callback.notYetAvailable'), deskContactLine(this.locale));
-        return this.askAgain(innerDc);
-      case 'restart':
-        await say(t('restart.done'));
-        return this.endAll(innerDc, 'restart');
-      case 'cancel':
-        await say(t('cancel.done'));
-        return this.endAll(innerDc, 'cancel');
-      case 'quit':
-        await say(t('quit.done'));
-        return this.endAll(innerDc, 'quit');
+    const lines: Record<AnsweredInterruption, string[]> = {
+      help: [t('help.intro'), t('help.commands')],
+      human: [t('human.intro'), deskContactLine(this.locale)],
+      // Callback requests are filed here once that dialog exists (issue 4); until then, the phone number.
+      callback: [t('callback.notYetAvailable'), deskContactLine(this.locale)],
+    };
+    await context.sendActivities(lines[interruption].map((text) => ({ type: ActivityTypes.Message, text })));
+  }
+
+  private async interrupt(innerDc: DialogContext, interruption: Interruption): Promise<DialogTurnResult> {
+    if (isAnswered(interruption)) {
+      await this.answer(innerDc.context, interruption);
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
     }
-  }
-
-  private async askAgain(innerDc: DialogContext): Promise<DialogTurnResult> {
-    await innerDc.repromptDialog();
-    return Dialog.EndOfTurn;
-  }
-
-  private async endAll(innerDc: DialogContext, next: AfterInterruption): Promise<DialogTurnResult> {
-    innerDc.context.turnState.set(AFTER_INTERRUPTION, next);
+    const { t } = this.locale.messages;
+    const farewell: Record<AfterInterruption, string> = { restart: t('restart.done'), cancel: t('cancel.done'), quit: t('quit.done') };
+    await innerDc.context.sendActivity(farewell[interruption]);
+    innerDc.context.turnState.set(AFTER_INTERRUPTION, interruption);
     return innerDc.cancelAllDialogs(true);
   }
 }

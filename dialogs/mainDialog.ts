@@ -3,7 +3,7 @@ import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
 import { deskContactLine } from './deskContact';
 import { buildChoices, createChoicePrompt, recognizeButton } from './finnishPrompts';
-import { InterruptibleDialog } from './interruptibleDialog';
+import { InterruptibleDialog, isAnswered } from './interruptibleDialog';
 import { LivingRoomDialog } from './livingRoomDialog';
 
 export const MAIN_DIALOG = 'main';
@@ -44,10 +44,16 @@ export class MainDialog extends InterruptibleDialog {
     const choices = buildChoices(this.locale, MENU.map((item) => item.label));
     const firstMessage = step.options.openedByMessage ? step.context.activity.text : undefined;
     if (firstMessage) {
-      // Only by a label or a synonym: the resident has not seen the menu yet, so a number ("Kela ei ole maksanut
-      // 2 kuukauteen") is not a button's number.
-      const found = recognizeButton(this.locale, firstMessage, choices, false);
-      if (found) return step.next(found);
+      // An opening "apua" or "haluun puhua ihmiselle" is answered before the menu is shown.
+      const interruption = this.interruptionIn(step.context);
+      if (interruption && isAnswered(interruption)) {
+        await this.answer(step.context, interruption);
+      } else {
+        // Only by a label or a synonym: the resident has not seen the menu yet, so a number ("Kela ei ole
+        // maksanut 2 kuukauteen") is not a button's number.
+        const found = recognizeButton(this.locale, firstMessage, choices, false);
+        if (found) return step.next(found);
+      }
     }
     const { t } = this.locale.messages;
     return step.prompt(MENU_PROMPT, {

@@ -11,9 +11,13 @@ const phrases = z.strictObject({
   /** The message contains these words in this order: "voisinko puhua ihmiselle kiitos". */
   within: z.array(text),
 });
-export const interruptionPhrasesSchema = z.strictObject(
-  Object.fromEntries(INTERRUPTIONS.map((name) => [name, phrases])) as Record<Interruption, typeof phrases>,
-);
+export const interruptionPhrasesSchema = z.strictObject({
+  ...(Object.fromEntries(INTERRUPTIONS.map((name) => [name, phrases])) as Record<Interruption, typeof phrases>),
+  /** Polite or filler words around a whole-message command: "ihminen kiitos", "no alusta". */
+  fillers: z.array(text),
+  /** Words that turn a request around when they come just before it: "en halua puhua ihmiselle". */
+  negations: z.array(text),
+});
 export type InterruptionPhrases = z.output<typeof interruptionPhrasesSchema>;
 
 /**
@@ -34,10 +38,14 @@ export function normalizeFinnish(input: string): string {
 export class InterruptionRecognizer {
   private readonly whole: Map<string, Interruption>;
   private readonly within: { words: string; interruption: Interruption }[];
+  private readonly fillers: Set<string>;
+  private readonly negations: string[];
 
   constructor(data: InterruptionPhrases) {
     this.whole = new Map();
     this.within = [];
+    this.fillers = new Set(data.fillers.map(normalizeFinnish));
+    this.negations = data.negations.map((phrase) => ` ${normalizeFinnish(phrase)} `);
     for (const interruption of [...INTERRUPTIONS].reverse()) {
       for (const phrase of data[interruption].whole) this.whole.set(normalizeFinnish(phrase), interruption);
     }
@@ -49,9 +57,26 @@ export class InterruptionRecognizer {
   recognize(message: string): Interruption | undefined {
     const normalized = normalizeFinnish(message);
     if (!normalized) return undefined;
-    const exact = this.whole.get(normalized);
+    const exact = this.whole.get(normalized) ?? this.whole.get(this.withoutFillers(normalized));
     if (exact) return exact;
     const padded = ` ${normalized} `;
-    return this.within.find((candidate) => padded.includes(candidate.words))?.interruption;
+    return this.within.find((candidate) => {
+      const at = padded.indexOf(candidate.words);
+      return at >= 0 && !this.negated(padded.slice(0, at + 1));
+    })?.interruption;
+  }
+
+  /** The message without filler words at its start and end ("no ihminen kiitos" → "ihminen"). */
+  private withoutFillers(normalized: string): string {
+    const words = normalized.split(' ');
+    while (words.length > 1 && this.fillers.has(words[0]!)) words.shift();
+    while (words.length > 1 && this.fillers.has(words[words.length - 1]!)) words.pop();
+    return words.join(' ');
+  }
+
+  /** Whether the last few words before a matched phrase deny it ("en haluu [puhua] ihmisen kanssa"). */
+  private negated(before: string): boolean {
+    const window = ` ${before.trim().split(' ').slice(-3).join(' ')} `;
+    return this.negations.some((negation) => window.includes(negation));
   }
 }

@@ -161,4 +161,29 @@ describe('after an interruption the question still works', () => {
       .then(saidNothingMore(bot))
       .startTest();
   });
+
+  it('answers "haluun puhua ihmiselle" as the very first message: welcome, the desk number, then the menu', async () => {
+    const bot = testBot();
+    await bot.adapter
+      .send('haluun puhua ihmiselle')
+      .assertReply(WELCOME)
+      .assertReply(t('human.intro'))
+      .assertReply(DESK_LINE)
+      .assertReply(mainMenu('menu.prompt'))
+      .then(saidNothingMore(bot))
+      .startTest();
+  });
+
+  it('answers "apua" right after a goodbye with help, then the menu', async () => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send('lopeta')
+      .assertReply(t('quit.done'))
+      .send('apua')
+      .assertReply(t('help.intro'))
+      .assertReply(t('help.commands'))
+      .assertReply(mainMenu('menu.prompt'))
+      .then(saidNothingMore(bot))
+      .startTest();
+  });
 });

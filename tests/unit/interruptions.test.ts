@@ -7,7 +7,7 @@ import { finnish } from '../support/botTestKit';
 const recognizer = new InterruptionRecognizer(finnish().interruptions);
 
 const everyday: Record<Interruption, string[]> = {
-  help: ['apua', 'Apua!', 'APUA!!!', 'ohje', 'Ohjeet?', 'help', 'en ymmärrä', 'en ymmarra', 'Miten tää toimii?', 'miten taa toimii', 'mitä tässä voi tehdä?', 'en osaa…'],
+  help: ['en tajuu', 'apua kiitos', 'apua', 'Apua!', 'APUA!!!', 'ohje', 'Ohjeet?', 'help', 'en ymmärrä', 'en ymmarra', 'Miten tää toimii?', 'miten taa toimii', 'mitä tässä voi tehdä?', 'en osaa…'],
   human: [
     'ihminen',
     'Ihminen!',
@@ -18,9 +18,13 @@ const everyday: Record<Interruption, string[]> = {
     'Saanko puhua työntekijän kanssa',
     'saanko puhua tyontekijan kanssa',
     'asiakaspalvelu',
+    'ihminen kiitos',
+    'No ihminen, kiitos!',
+    'haluun puhuu ihmisen kaa',
+    'kela ei maksa, haluan puhua ihmiselle',
   ],
   callback: ['soittakaa minulle', 'Soittakaa mulle!', 'voitteko soittaa minulle?', 'soita mulle', 'haluan jättää soittopyynnön', 'soittopyynto', 'Pyydän soittoa takaisin.'],
-  restart: ['alusta', 'Alusta.', 'aloitetaan alusta', 'aloitetaan alusta!!', 'alotetaan alusta', 'päävalikko', 'paavalikko', 'PÄÄVALIKKO', 'takaisin alkuun', 'voidaanko aloittaa, aloitetaanko alusta'],
+  restart: ['alusta', 'Alusta.', 'aloitetaan alusta', 'aloitetaan alusta!!', 'alotetaan alusta', 'päävalikko', 'paavalikko', 'PÄÄVALIKKO', 'takaisin alkuun', 'takasin alkuun', 'voidaanko aloittaa, aloitetaanko alusta'],
   cancel: ['peruuta', 'Peruuta!', 'PERUUTA', 'peru', 'keskeytä', 'keskeyta', 'unohda se', 'anna olla', 'peruuta tämä', 'peruuta tama kiitos'],
   quit: ['lopeta', 'Lopeta.', 'heippa!', 'moikka', 'Kiitos ja hei!', 'näkemiin', 'nakemiin', 'lopetetaan keskustelu nyt', 'hei hei'],
 };
@@ -41,6 +45,11 @@ describe('InterruptionRecognizer with the real Finnish phrases', () => {
     'soitin eilen mutta kukaan ei vastannut',
     'peruutin ajan terveyskeskukseen',
     'en halua aloittaa mitään alusta enää',
+    'en halua puhua ihmiselle',
+    'en haluu puhua ihmisen kanssa, kerron itse',
+    'ei tarvitse soittaa minulle',
+    'älä soita mulle',
+    'kiitos hei hei'.replace(' hei hei', ''),
     'hei',
     'kiitos',
     '',
