@@ -63,11 +63,13 @@ export function upcomingExceptions(room: LivingRoom, now: Date): LivingRoom['exc
   return room.exceptions.filter((exception) => exception.date >= today).sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** Events from today on, soonest first. */
+/** Events that have not started yet, soonest first. */
 export function upcomingEvents(room: LivingRoom, now: Date, limit = 5): LivingRoomEvent[] {
-  const today = helsinkiMoment(now).date;
+  const local = helsinkiMoment(now);
+  const clock = `${String(Math.floor(local.minutes / 60)).padStart(2, '0')}:${String(local.minutes % 60).padStart(2, '0')}`;
+  const nowKey = `${local.date}T${clock}`;
   return room.events
-    .filter((event) => event.date >= today)
+    .filter((event) => `${event.date}T${event.time}` >= nowKey)
     .sort((a, b) => `${a.date}T${a.time}`.localeCompare(`${b.date}T${b.time}`))
     .slice(0, limit);
 }

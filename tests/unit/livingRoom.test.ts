@@ -179,6 +179,11 @@ describe('upcomingExceptions and upcomingEvents', () => {
     expect(upcomingEvents(room({ events }), at('2026-11-25T10:00'), 2).map((event) => event.title)).toEqual(['Joulupuuro', 'Iltapäiväkahvit']);
   });
 
+  it('leaves out an event of today that has already started', () => {
+    expect(upcomingEvents(room({ events }), at('2026-12-10T13:00')).map((event) => event.title)).toEqual(['Iltapäiväkahvit', 'Metsäretki']);
+    expect(upcomingEvents(room({ events }), at('2026-12-10T12:00')).map((event) => event.title)).toEqual(['Joulupuuro', 'Iltapäiväkahvit', 'Metsäretki']);
+  });
+
   it('shows at most five events by default', () => {
     const many = Array.from({ length: 7 }, (_, index) => ({ date: `2026-12-1${index}`, time: '10:00', title: `Tapahtuma ${index}`, description: 'x' }));
     expect(upcomingEvents(room({ events: many }), at('2026-11-24T10:00'))).toHaveLength(5);
