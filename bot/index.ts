@@ -36,6 +36,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // A stray rejection is a bug to log (masked), not a reason to drop every resident's turn in progress.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  // After an uncaught exception the process state is unknown: log it and let the supervisor restart us.
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
 }
 
 main().catch((error: unknown) => {
