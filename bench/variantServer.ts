@@ -1,0 +1,130 @@
+/**
+ * One benchmark variant as its own process: the real HTTP server from `createApp` on 127.0.0.1 (any free
+ * port), started by bench/turns.ts with `fork` and talking to it over IPC only. It never opens a connection
+ * anywhere but 127.0.0.1 (the Redis URL it is given is the parent's private redis-server, or BENCH_REDIS_URL).
+ *
+ *   redis  (a) the real HelpDeskBot, RedisStorage + RedisTurnLock
+ *   memory (b) the real HelpDeskBot, no Redis client at all: MemoryStorage + LocalTurnLock (in-process)
+ *   echo   (c) EchoBot below, on the same adapter, server, middleware, RedisStorage and RedisTurnLock as (a)
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { createApp } from '../bot/app';
+import { loadConfig } from '../bot/config';
+import { defaultLocalesDir, loadLocale } from '../services/locales/locale';
+import { createLogger } from '../services/logging/logger';
+import { createRedisClient, isRedisReachable, type RedisClient } from '../services/redis/connection';
+
+export type VariantName = 'redis' | 'memory' | 'echo';
+
+/** Messages between bench/turns.ts and this process. */
+export type ToServer = { type: 'usage' } | { type: 'stop' };
+export type FromServer =
+  | { type: 'ready'; port: number }
+  | { type: 'usage'; cpuUserMicros: number; cpuSystemMicros: number; rssBytes: number }
+  | { type: 'failed'; message: string };
+
+/**
+ * The floor of the stack: the same turn pipeline as the help-desk bot (HTTP, restify, body parser, activity
+ * check, CloudAdapter, ResidentInputMiddleware, TurnLockMiddleware, one ConversationState read and one
+ * write per turn, replies collected for expectReplies) but no dialogs: it answers with the resident's text.
+ */
+export class EchoBot extends ActivityHandler {
+  private readonly turns: StatePropertyAccessor<number>;
+
+  constructor(private readonly conversationState: ConversationState) {
+    super();
+    this.turns = conversationState.createProperty<number>('echoTurns');
+    this.onMessage(async (context, next) => {
+      const seen = await this.turns.get(context, 0);
+      await this.turns.set(context, seen + 1);
+      await context.sendActivity({ type: ActivityTypes.Message, text: context.activity.text ?? '' });
+      await next();
+    });
+  }
+
+  /** Saved once at the end of the turn, exactly like HelpDeskBot.run. */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.conversationState.saveChanges(context);
+  }
+}
+
+function send(message: FromServer): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const variant = process.argv[2] as VariantName | undefined;
+  if (variant !== 'redis' && variant !== 'memory' && variant !== 'echo') throw new Error(`unknown variant "${String(variant)}"`);
+  const redisUrl = process.env.BENCH_CHILD_REDIS_URL;
+  const prefix = process.env.BENCH_CHILD_PREFIX ?? `bench:${variant}:`;
+  const usesRedis = variant !== 'memory';
+  if (usesRedis && !redisUrl) throw new Error('BENCH_CHILD_REDIS_URL is not set');
+
+  const config = loadConfig({
+    NODE_ENV: usesRedis ? 'production' : 'development',
+    LOG_LEVEL: 'error',
+    ...(usesRedis ? { REDIS_URL: redisUrl } : {}),
+    REDIS_KEY_PREFIX: prefix,
+    // Short state TTL: the benchmark's conversations should not outlive it on a shared Redis.
+    STATE_TTL_SECONDS: '600',
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const locale = loadLocale(defaultLocalesDir());
+
+  let redis: RedisClient | undefined;
+  if (usesRedis && config.REDIS_URL) {
+    redis = createRedisClient(config.REDIS_URL, logger);
+    if (!(await isRedisReachable(redis, 5000))) throw new Error(`Redis at ${config.REDIS_URL} does not answer`);
+  }
+
+  const app = createApp({
+    config,
+    logger,
+    locale,
+    redis,
+    ...(variant === 'echo' ? { createBot: ({ conversationState }: { conversationState: ConversationState }) => new EchoBot(conversationState) } : {}),
+  });
+  const port = await app.listen(0, '127.0.0.1');
+
+  // A CPU profile of the serving phase only (from ready to stop), not of loading the modules.
+  const profileFile = process.env.BENCH_CHILD_CPU_PROFILE;
+  let profiler: Session | undefined;
+  if (profileFile) {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    if (profiler && profileFile) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(profileFile, JSON.stringify(profile));
+      profiler.disconnect();
+    }
+    await app.close();
+    process.exit(0);
+  };
+  process.on('message', (message: ToServer) => {
+    if (message.type === 'usage') {
+      const cpu = process.cpuUsage();
+      send({ type: 'usage', cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: process.memoryUsage().rss });
+    } else if (message.type === 'stop') {
+      void stop();
+    }
+  });
+  // The parent went away (crashed or was killed): do not linger.
+  process.on('disconnect', () => void stop());
+  send({ type: 'ready', port });
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});
