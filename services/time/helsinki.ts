@@ -20,10 +20,18 @@ const parts = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-export function helsinkiMoment(instant: Date): LocalMoment {
+// Intl's time-zone formatting is slow enough to show in a turn's profile, and a turn asks for "now" several
+// times: the last minute computed is remembered.
+let lastMinute: { minute: number; moment: Readonly<LocalMoment> } | undefined;
+
+export function helsinkiMoment(instant: Date): Readonly<LocalMoment> {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  if (lastMinute?.minute === minute) return lastMinute.moment;
   const byType = Object.fromEntries(parts.formatToParts(instant).map((part) => [part.type, part.value]));
   const date = `${byType.year}-${byType.month}-${byType.day}`;
-  return { date, weekday: isoWeekday(date), minutes: Number(byType.hour) * 60 + Number(byType.minute) };
+  const moment = Object.freeze({ date, weekday: isoWeekday(date), minutes: Number(byType.hour) * 60 + Number(byType.minute) });
+  lastMinute = { minute, moment };
+  return moment;
 }
 
 /** ISO weekday of a calendar date (no time zone involved). */
