@@ -129,7 +129,7 @@ export function createChoicePrompt(id: string, locale: Locale): ChoicePrompt {
   return new FinnishChoicePrompt(id, locale);
 }
 
-/** A ConfirmPrompt with Finnish "Kyllä"/"Ei" buttons that also understands "joo", "juu", "en", … */
+/** A ConfirmPrompt with Finnish yes/no buttons (confirm.yes, confirm.no) that also understands their synonyms. */
 export function createConfirmPrompt(id: string, locale: Locale): ConfirmPrompt {
   return new FinnishConfirmPrompt(id, locale);
 }

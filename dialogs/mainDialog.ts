@@ -26,7 +26,7 @@ export interface MainDialogOptions {
    * turn, never kept in the dialog's state.
    */
   openedByMessage?: boolean;
-  /** Asking again after a branch ended: "Voinko auttaa vielä…?" instead of "Miten voin auttaa?". */
+  /** Asking again after a branch ended: menu.again instead of menu.prompt. */
   again?: boolean;
 }
 

@@ -28,8 +28,8 @@ export function normalizeFinnish(input: string): string {
   return input
     .normalize('NFC')
     .toLowerCase()
-    .replace(/[äå]/g, 'a')
-    .replace(/ö/g, 'o')
+    .replace(/[\u00e4\u00e5]/g, 'a')
+    .replace(/\u00f6/g, 'o')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
