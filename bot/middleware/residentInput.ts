@@ -1,6 +1,6 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Locale } from '../../services/locales/locale';
-import { containsPersonalIdentityCode, maskPersonalIdentityCodes } from '../../services/privacy/mask';
+import { maskPersonalIdentityCodes } from '../../services/privacy/mask';
 import { PROMPT_CULTURE } from '../../dialogs/finnishPrompts';
 
 /**
@@ -22,8 +22,9 @@ export class ResidentInputMiddleware implements Middleware {
     const { t } = this.locale.messages;
     const text = typeof activity.text === 'string' ? activity.text : '';
 
-    if (containsPersonalIdentityCode(text)) {
-      activity.text = maskPersonalIdentityCodes(text);
+    const masked = maskPersonalIdentityCodes(text);
+    if (masked !== text) {
+      activity.text = masked;
       await context.sendActivity(t('privacy.personalIdRemoved'));
     }
     if ([...text].length > this.maxMessageChars) {
