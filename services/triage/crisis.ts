@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { text } from '../locales/dataFile';
+import { normalizeFinnish } from '../understanding/interruptions';
+import { words } from './features';
+
+export const CRISIS_KINDS = ['selfHarm', 'violence', 'medical', 'poisoning'] as const;
+export type CrisisKind = (typeof CRISIS_KINDS)[number];
+
+export const crisisPatternsSchema = z.strictObject({
+  selfHarm: z.array(text),
+  violence: z.array(text),
+  medical: z.array(text),
+  poisoning: z.array(text),
+  /** Everyday idioms that use the same words ("tapan aikaa", "kuolettavan tylsää"): removed before matching. */
+  notCrisis: z.array(text),
+});
+export type CrisisPatterns = z.output<typeof crisisPatternsSchema>;
+
+/** One word of a pattern: "kuolla" matches that word, "itsemurh*" any word that begins so. */
+type WordMatcher = (word: string) => boolean;
+type Phrase = WordMatcher[];
+
+function compile(pattern: string): Phrase {
+  return pattern
+    .trim()
+    .split(/\s+/)
+    .map((part) => {
+      const word = normalizeFinnish(part.replace(/\*$/, ''));
+      return part.endsWith('*') ? (candidate: string) => candidate.startsWith(word) : (candidate: string) => candidate === word;
+    });
+}
+
+/** Whether the phrase's words occur from `at` on, in order, with at most `maxGap` other words between each. */
+function matchesAt(tokens: readonly string[], at: number, phrase: Phrase, maxGap: number): number | undefined {
+  if (!phrase[0]?.(tokens[at] ?? '')) return undefined;
+  let position = at;
+  for (const matcher of phrase.slice(1)) {
+    let next = position + 1;
+    while (next < tokens.length && next <= position + 1 + maxGap && !matcher(tokens[next]!)) next++;
+    if (next >= tokens.length || next > position + 1 + maxGap) return undefined;
+    position = next;
+  }
+  return position + 1;
+}
+
+// "join vahingossa pesuainetta": a crisis phrase may have a couple of other words inside it.
+const CRISIS_GAP = 2;
+
+/**
+ * Finds words of suicide or self-harm, violence or threats, a medical emergency or poisoning. A missed
+ * crisis is the worst error there is, so the patterns are broad; the idioms listed in `notCrisis` are taken
+ * out of the message first so that "tapan aikaa" does not raise the alarm.
+ */
+export class CrisisDetector {
+  private readonly phrases: { kind: CrisisKind; phrase: Phrase }[];
+  private readonly idioms: Phrase[];
+
+  constructor(patterns: CrisisPatterns) {
+    this.phrases = CRISIS_KINDS.flatMap((kind) => patterns[kind].map((pattern) => ({ kind, phrase: compile(pattern) })));
+    this.idioms = patterns.notCrisis.map(compile);
+  }
+
+  detect(message: string): CrisisKind | undefined {
+    const tokens = this.withoutIdioms(words(message));
+    for (let at = 0; at < tokens.length; at++) {
+      for (const { kind, phrase } of this.phrases) if (matchesAt(tokens, at, phrase, CRISIS_GAP) !== undefined) return kind;
+    }
+    return undefined;
+  }
+
+  private withoutIdioms(tokens: string[]): string[] {
+    const kept: string[] = [];
+    for (let at = 0; at < tokens.length; ) {
+      const end = this.idioms.map((phrase) => matchesAt(tokens, at, phrase, 0)).find((found) => found !== undefined);
+      if (end !== undefined) {
+        at = end;
+      } else {
+        kept.push(tokens[at]!);
+        at++;
+      }
+    }
+    return kept;
+  }
+}

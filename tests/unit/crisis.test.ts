@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { readDataFile } from '../../services/locales/dataFile';
+import { defaultLocalesDir } from '../../services/locales/locale';
+import { CrisisDetector, crisisPatternsSchema, type CrisisKind } from '../../services/triage/crisis';
+
+const detector = new CrisisDetector(readDataFile(join(defaultLocalesDir(), 'fi', 'triage'), 'crisis.json', crisisPatternsSchema));
+
+describe('crisis detection with the real Finnish patterns', () => {
+  it.each<[CrisisKind, string]>([
+    ['selfHarm', 'mietin itsemurhaa'],
+    ['selfHarm', 'Haluun kuolla.'],
+    ['selfHarm', 'en jaksa enää elää'],
+    ['selfHarm', 'en jaksa enaa elaa'],
+    ['selfHarm', 'kaikki ois helpompaa ilman mua'],
+    ['selfHarm', 'oon säästäny lääkkeitä'],
+    ['selfHarm', 'viiltelen taas'],
+    ['selfHarm', 'mulla on itsetuhoisia ajatuksia'],
+    ['selfHarm', 'ostin köyden'],
+    ['violence', 'mies uhkaa tappaa mut'],
+    ['violence', 'mua lyödään kotona'],
+    ['violence', 'joku uhkailee puukolla'],
+    ['violence', 'se lyö mua'],
+    ['medical', 'kaveri ei hengitä'],
+    ['medical', 'rintaan sattuu kovasti enkä saa henkeä'],
+    ['medical', 'äiti on tajuton'],
+    ['poisoning', 'lapsi söi lääkkeitä'],
+    ['poisoning', 'join vahingossa pesuainetta'],
+    ['poisoning', 'otin liikaa pillereitä'],
+    ['poisoning', 'taisin ottaa yliannostuksen'],
+  ])('recognises %s in "%s"', (kind, message) => {
+    expect(detector.detect(message)).toBe(kind);
+  });
+
+  it.each([
+    'tapan aikaa olohuoneessa',
+    'kuolettavan tylsää kotona',
+    'tää lomake tappaa mut',
+    'mä kuolen nauruun',
+    'kela ei oo maksanu',
+    'asema on kaukana',
+    'tarviin apua velkojen kanssa',
+    '',
+    '😊😊',
+  ])('does not raise the alarm for "%s"', (message) => {
+    expect(detector.detect(message)).toBeUndefined();
+  });
+
+  it('still raises it when an idiom and a real crisis are in the same message', () => {
+    expect(detector.detect('tapan aikaa mutta oikeesti haluun kuolla')).toBe('selfHarm');
+  });
+});
