@@ -27,6 +27,13 @@ export function readDataFile<S extends z.ZodType>(dir: string, name: string, sch
   return parsed.data;
 }
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+/** A real calendar date as YYYY-MM-DD (2026-02-30 is refused, not rolled over to March). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((date) => {
+    const parsed = new Date(`${date}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);
+  }, 'expected a date that exists in the calendar');
 export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
 export const text = z.string().trim().min(1, 'expected non-empty text');

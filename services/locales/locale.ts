@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { loadServiceDirectory, loadUrgentContacts, type ServiceDirectory, type UrgentContacts } from '../directory/directory';
 import { livingRoomSchema, type LivingRoom } from '../livingRoom/livingRoom';
 import { interruptionPhrasesSchema, type InterruptionPhrases } from '../understanding/interruptions';
 import { LocaleDataError, isoDate, readDataFile, text } from './dataFile';
@@ -27,6 +28,10 @@ export interface Locale {
   interruptions: InterruptionPhrases;
   desk: DeskContact;
   livingRoom: LivingRoom;
+  /** Where the desk guides people: one entry per fixed service id. */
+  services: ServiceDirectory;
+  /** Shown at once in a crisis. */
+  urgent: UrgentContacts;
 }
 
 export function loadLocale(localesDir: string, language = 'fi'): Locale {
@@ -44,6 +49,8 @@ export function loadLocale(localesDir: string, language = 'fi'): Locale {
     interruptions: readDataFile(dir, 'interruptions.json', interruptionPhrasesSchema),
     desk: readDataFile(dir, 'desk.json', deskSchema),
     livingRoom: readDataFile(dir, 'livingRoom.json', livingRoomSchema),
+    services: loadServiceDirectory(dir),
+    urgent: loadUrgentContacts(dir),
   };
 }
 
