@@ -12,9 +12,14 @@ interface Finished {
 }
 
 /** Runs a TypeScript entry point of the project as its own Node process (through tsx), as `npm start`/`npm run chat` would. */
-function run(entry: string, env: Record<string, string>, options: { stdin?: string; whenReady?: (output: string, stop: () => void) => void } = {}): Promise<Finished> {
+function run(
+  entry: string,
+  env: Record<string, string>,
+  options: { stdin?: string; whenReady?: (output: string, stop: () => void) => void } = {},
+  args: string[] = [],
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -84,5 +89,29 @@ describe('npm run chat', () => {
     expect(stdout).toMatch(/1\) Kerro asiasi\n\s+2\) Pyydä soittoa\n\s+3\) Olohuone ja aukioloajat\n\s+4\) Jätä aloite/);
     expect(stdout).toContain('Mitä haluat tietää olohuoneesta?');
     expect(stdout).toContain('Aukioloajat:');
+  });
+});
+
+describe('npm run triage and triage:eval', () => {
+  it('prints one JSON line per message: service, confidence, crisis', async () => {
+    const { code, stdout } = await run('tools/triage.ts', {}, { stdin: 'kela ei oo maksanu toimeentulotukea\nhaluun kuolla\nmikä on paras pizzaresepti\n' });
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; service: string | null; confidence: number; crisis: boolean });
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ text: 'kela ei oo maksanu toimeentulotukea', service: 'kela', crisis: false });
+    expect(lines[1]).toMatchObject({ crisis: true });
+    expect(lines[2]).toMatchObject({ service: null, crisis: false });
+    for (const line of lines) expect(line.confidence).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports accuracy, per-label figures, a confusion matrix and misses, beside NLP.js', async () => {
+    const file = join(root, 'tests', 'process', 'fixtures', 'tiny.tsv');
+    const { code, stdout } = await run('tools/triageEval.ts', {}, {}, [file]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/== Apu ku apu classifier: 4 messages/);
+    expect(stdout).toMatch(/accuracy \d+\.\d %\s+crisis recall \d+\.\d %/);
+    expect(stdout).toContain('confusion (rows: expected, columns: predicted)');
+    expect(stdout).toMatch(/== NLP\.js/);
+    expect(stdout).toMatch(/\| Apu ku apu \| \d+\.\d % \|/);
   });
 });
