@@ -1,7 +1,11 @@
 import { ConversationState, MemoryStorage, type ActivityHandler, type Storage } from 'botbuilder';
 import { DialogRunner } from '../dialogs/dialogRunner';
 import { MainDialog } from '../dialogs/mainDialog';
-import type { Locale } from '../services/locales/locale';
+import { join } from 'node:path';
+import { SERVICE_IDS } from '../services/directory/directory';
+import { defaultLocalesDir, type Locale } from '../services/locales/locale';
+import type { Triage } from '../services/triage/triage';
+import { buildTriage } from '../services/triage/triageData';
 import { LocalTurnLock, RedisTurnLock, type TurnLock } from '../services/locks/turnLock';
 import type { Logger } from '../services/logging/logger';
 import { closeRedisClient, isRedisReachable, type RedisClient } from '../services/redis/connection';
@@ -10,6 +14,7 @@ import { createAdapter, createTurnErrorHandler } from './adapter';
 import type { Config } from './config';
 import { HelpDeskBot } from './helpDeskBot';
 import { ResidentInputMiddleware } from './middleware/residentInput';
+import { CrisisMiddleware } from './middleware/crisis';
 import { TurnErrorBoundary } from './middleware/turnErrors';
 import { TurnLockMiddleware } from './middleware/turnLock';
 import { createServer, type HelpDeskServer } from './server';
@@ -24,6 +29,8 @@ export interface AppParts {
   clock?: () => Date;
   /** Storage override for benchmarks that compare stores (defaults to Redis, or memory without Redis). */
   storage?: Storage;
+  /** The trained classifier and crisis detector (trained from the locale's data when not given). */
+  triage?: Triage;
   /** Turn lock override for tests (defaults to the Redis lock, or an in-process lock without Redis). */
   lock?: TurnLock;
   /** Bot override for benchmarks (an echo bot on the same stack). */
@@ -54,13 +61,15 @@ export function createApp(parts: AppParts): App {
   // Errors inside the turn are handled while its lock is held; onTurnError catches the rest (e.g. Redis down
   // before the lock could be taken).
   adapter.onTurnError = handleTurnError;
+  const triage = parts.triage ?? buildTriage(join(config.LOCALES_DIR ?? defaultLocalesDir(), locale.language), SERVICE_IDS);
   adapter.use(new ResidentInputMiddleware(locale, config.MAX_MESSAGE_CHARS));
+  adapter.use(new CrisisMiddleware(triage, locale, logger));
   adapter.use(new TurnLockMiddleware(lock, locale));
   adapter.use(new TurnErrorBoundary(handleTurnError));
 
   const bot =
     parts.createBot?.({ conversationState, locale }) ??
-    new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, parts.clock ?? (() => new Date()))), locale);
+    new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, parts.clock ?? (() => new Date()), triage)), locale);
 
   const http = createServer({
     adapter,

@@ -17,6 +17,7 @@ import { createRedisClient } from '../services/redis/connection';
 interface Reply {
   text?: string;
   suggestedActions?: { actions: CardAction[] };
+  attachments?: { content?: { title?: string; text?: string } }[];
 }
 
 async function startInProcessBot(config: Config, locale: Locale): Promise<{ url: string; app: App }> {
@@ -44,6 +45,10 @@ function show(replies: Reply[], botLabel: string): CardAction[] {
   const indent = `\n${' '.repeat(botLabel.length + 2)}`;
   for (const reply of replies) {
     if (reply.text) process.stdout.write(`\n${botLabel}: ${reply.text.replace(/\n/g, indent)}\n`);
+    for (const card of reply.attachments ?? []) {
+      const shown = [card.content?.title?.toUpperCase(), card.content?.text].filter(Boolean).join('\n\n');
+      if (shown) process.stdout.write(`\n${botLabel}: ${shown.replace(/\n/g, indent)}\n`);
+    }
     const actions = reply.suggestedActions?.actions ?? [];
     if (actions.length > 0) {
       buttons = actions;

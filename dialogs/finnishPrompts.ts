@@ -76,10 +76,15 @@ async function offerPhoneAfterMisses(context: TurnContext, state: object, isRetr
   if (isRetry && attempts >= 2) await context.sendActivity(deskContactLine(locale, 'prompt.tooManyTries'));
 }
 
+/** Marks a choice picked by free text (see `freeTextPicks`), not by a button, label, synonym or number. */
+const FREE_TEXT = 'free text';
+export const isFreeText = (found: FoundChoice): boolean => found.synonym === FREE_TEXT;
+
 class FinnishChoicePrompt extends ChoicePrompt {
   constructor(
     id: string,
     private readonly deskLocale: Locale,
+    private readonly freeTextPicks?: number,
   ) {
     super(id, countAttempts<FoundChoice>, PROMPT_CULTURE, {
       [PROMPT_CULTURE]: choiceOptions(deskLocale),
@@ -97,7 +102,12 @@ class FinnishChoicePrompt extends ChoicePrompt {
     const answer = context.activity.text;
     const choices = (options.choices ?? []).map((choice) => (typeof choice === 'string' ? { value: choice } : choice));
     const found = answer ? recognizeButton(this.deskLocale, answer, choices, true) : undefined;
-    return found ? { succeeded: true, value: found } : { succeeded: false };
+    if (found) return { succeeded: true, value: found };
+    const picked = this.freeTextPicks === undefined ? undefined : choices[this.freeTextPicks];
+    if (picked && answer && /\p{L}/u.test(answer)) {
+      return { succeeded: true, value: { index: this.freeTextPicks!, value: picked.value, score: 0, synonym: FREE_TEXT } };
+    }
+    return { succeeded: false };
   }
 }
 
@@ -124,9 +134,12 @@ class FinnishConfirmPrompt extends ConfirmPrompt {
   }
 }
 
-/** A ChoicePrompt that speaks Finnish ("a, b tai c") and shows its choices as buttons. */
-export function createChoicePrompt(id: string, locale: Locale): ChoicePrompt {
-  return new FinnishChoicePrompt(id, locale);
+/**
+ * A ChoicePrompt that speaks Finnish ("a, b tai c") and shows its choices as buttons. With `freeTextPicks`,
+ * an answer that picks no button but has words in it picks that choice (see `isFreeText`).
+ */
+export function createChoicePrompt(id: string, locale: Locale, options: { freeTextPicks?: number } = {}): ChoicePrompt {
+  return new FinnishChoicePrompt(id, locale, options.freeTextPicks);
 }
 
 /** A ConfirmPrompt with Finnish yes/no buttons (confirm.yes, confirm.no) that also understands their synonyms. */

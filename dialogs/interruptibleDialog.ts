@@ -22,7 +22,7 @@ export function afterInterruption(context: TurnContext): AfterInterruption | und
  * handled once; help and "a person" re-ask the current question, the others end the dialogs.
  */
 export abstract class InterruptibleDialog extends ComponentDialog {
-  private readonly interruptions: InterruptionRecognizer;
+  protected readonly interruptions: InterruptionRecognizer;
 
   protected constructor(
     id: string,

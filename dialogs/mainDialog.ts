@@ -2,9 +2,11 @@ import { WaterfallDialog, type FoundChoice, type WaterfallStepContext, type Dial
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
 import { deskContactLine } from './deskContact';
-import { buildChoices, createChoicePrompt, recognizeButton } from './finnishPrompts';
+import type { Triage } from '../services/triage/triage';
+import { buildChoices, createChoicePrompt, isFreeText, recognizeButton } from './finnishPrompts';
 import { InterruptibleDialog, isAnswered } from './interruptibleDialog';
 import { LivingRoomDialog } from './livingRoomDialog';
+import { TriageDialog, type TriageOptions } from './triageDialog';
 
 export const MAIN_DIALOG = 'main';
 const MENU_PROMPT = 'main.menu';
@@ -18,6 +20,7 @@ const MENU = [
   { branch: 'suggestion', label: 'menu.choice.suggestion' },
 ] as const satisfies readonly { branch: string; label: MessageKey }[];
 type Branch = (typeof MENU)[number]['branch'];
+const MATTER = MENU.findIndex((item) => item.branch === 'matter');
 
 export interface MainDialogOptions {
   /**
@@ -32,10 +35,12 @@ export interface MainDialogOptions {
 
 /** The main menu: tell your matter, ask for a callback, the living room, leave a suggestion. */
 export class MainDialog extends InterruptibleDialog {
-  constructor(locale: Locale, clock: () => Date) {
+  constructor(locale: Locale, clock: () => Date, triage: Triage) {
     super(MAIN_DIALOG, locale);
-    this.addDialog(createChoicePrompt(MENU_PROMPT, locale));
+    // Whatever the resident writes at the menu that is not a button is their matter, in their own words.
+    this.addDialog(createChoicePrompt(MENU_PROMPT, locale, { freeTextPicks: MATTER }));
     this.addDialog(new LivingRoomDialog(locale, clock));
+    this.addDialog(new TriageDialog(locale, triage));
     this.addDialog(new WaterfallDialog(STEPS, [this.askBranch, this.openBranch, this.loop]));
     this.initialDialogId = STEPS;
   }
@@ -53,6 +58,9 @@ export class MainDialog extends InterruptibleDialog {
         // maksanut 2 kuukauteen") is not a button's number.
         const found = recognizeButton(this.locale, firstMessage, choices, false);
         if (found) return step.next(found);
+        if (!this.interruptions.isGreeting(firstMessage) && /\p{L}/u.test(firstMessage)) {
+          return step.beginDialog(TriageDialog.id, { matter: firstMessage } satisfies TriageOptions);
+        }
       }
     }
     const { t } = this.locale.messages;
@@ -64,12 +72,19 @@ export class MainDialog extends InterruptibleDialog {
   };
 
   private readonly openBranch = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> => {
-    const chosen = step.result as FoundChoice;
+    const chosen = step.result as FoundChoice | undefined;
+    // The opening message went straight to triage, which has ended: back to the menu.
+    if (!chosen) return step.next();
     const branch: Branch = MENU[chosen.index]!.branch;
     switch (branch) {
       case 'livingRoom':
         return step.beginDialog(LivingRoomDialog.id);
-      case 'matter':
+      case 'matter': {
+        const typed = isFreeText(chosen) ? step.context.activity.text : undefined;
+        // "moi" at the menu is a greeting, not a matter: show the menu again.
+        if (typed && this.interruptions.isGreeting(typed)) return step.replaceDialog(STEPS, {} satisfies MainDialogOptions);
+        return step.beginDialog(TriageDialog.id, { matter: typed } satisfies TriageOptions);
+      }
       case 'callback':
       case 'suggestion':
         // Built in the following issues (triage, callback requests, suggestions); until then, say so honestly.

@@ -19,7 +19,8 @@ export interface TrainingOptions {
   seed: number;
 }
 
-const DEFAULTS: TrainingOptions = { epochs: 30, learningRate: 0.25, l2: 1e-4, seed: 7 };
+// Chosen by 5-fold cross-validation on the training lines only (never on the held-out file).
+const DEFAULTS: TrainingOptions = { epochs: 40, learningRate: 4, l2: 1e-4, seed: 7 };
 
 /**
  * A multinomial logistic-regression classifier over sparse binary features, trained in-process with

@@ -43,8 +43,10 @@ function matchesAt(tokens: readonly string[], at: number, phrase: Phrase, maxGap
   return position + 1;
 }
 
-// "join vahingossa pesuainetta": a crisis phrase may have a couple of other words inside it.
+// "join vahingossa pesuainetta": a crisis phrase may have a couple of other words inside it, an idiom one
+// ("naurattaa ihan kuoliaaksi").
 const CRISIS_GAP = 2;
+const IDIOM_GAP = 1;
 
 /**
  * Finds words of suicide or self-harm, violence or threats, a medical emergency or poisoning. A missed
@@ -68,10 +70,16 @@ export class CrisisDetector {
     return undefined;
   }
 
+  /** Whether the message uses an everyday idiom of dying or killing ("tapan aikaa", "kuolen nauruun"). */
+  hasIdiom(message: string): boolean {
+    const tokens = words(message);
+    return this.withoutIdioms(tokens).length < tokens.length;
+  }
+
   private withoutIdioms(tokens: string[]): string[] {
     const kept: string[] = [];
     for (let at = 0; at < tokens.length; ) {
-      const end = this.idioms.map((phrase) => matchesAt(tokens, at, phrase, 0)).find((found) => found !== undefined);
+      const end = this.idioms.map((phrase) => matchesAt(tokens, at, phrase, IDIOM_GAP)).find((found) => found !== undefined);
       if (end !== undefined) {
         at = end;
       } else {

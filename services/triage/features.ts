@@ -26,7 +26,7 @@ export function words(text: string): string[] {
 }
 
 /**
- * Features of a message: each word, its stem, and the character 3- and 4-grams of the word with its
+ * Features of a message: each word, its stem, and the character 3- to 5-grams of the word with its
  * boundaries marked ("^kel", "ela$"). The n-grams give shared features to inflected forms, compounds
  * ("asumistukihakemus" shares "tuki" with "asumistuki") and words with a typo or two.
  */
@@ -38,7 +38,7 @@ export function features(text: string): string[] {
     const root = stem(word);
     found.add(`s:${root}`);
     const marked = `^${word}$`;
-    for (const size of [3, 4]) {
+    for (const size of [3, 4, 5]) {
       for (let at = 0; at + size <= marked.length; at++) found.add(marked.slice(at, at + size));
     }
   }

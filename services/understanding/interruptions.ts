@@ -17,6 +17,8 @@ export const interruptionPhrasesSchema = z.strictObject({
   fillers: z.array(text),
   /** Words that turn a request around when they come just before it: "en halua puhua ihmiselle". */
   negations: z.array(text),
+  /** A message that only greets ("moi", "hyvää päivää") is not a matter to guide. */
+  greetings: z.array(text),
 });
 export type InterruptionPhrases = z.output<typeof interruptionPhrasesSchema>;
 
@@ -40,12 +42,14 @@ export class InterruptionRecognizer {
   private readonly within: { words: string; interruption: Interruption }[];
   private readonly fillers: Set<string>;
   private readonly negations: string[];
+  private readonly greetings: Set<string>;
 
   constructor(data: InterruptionPhrases) {
     this.whole = new Map();
     this.within = [];
     this.fillers = new Set(data.fillers.map(normalizeFinnish));
     this.negations = data.negations.map((phrase) => ` ${normalizeFinnish(phrase)} `);
+    this.greetings = new Set(data.greetings.map(normalizeFinnish));
     for (const interruption of [...INTERRUPTIONS].reverse()) {
       for (const phrase of data[interruption].whole) this.whole.set(normalizeFinnish(phrase), interruption);
     }
@@ -64,6 +68,12 @@ export class InterruptionRecognizer {
       const at = padded.indexOf(candidate.words);
       return at >= 0 && !this.negated(padded.slice(0, at + 1));
     })?.interruption;
+  }
+
+  /** Whether the message only greets: "Moi!", "hyvää päivää", "hei vaan". */
+  isGreeting(message: string): boolean {
+    const normalized = normalizeFinnish(message);
+    return this.greetings.has(normalized) || this.greetings.has(this.withoutFillers(normalized));
   }
 
   /** The message without filler words at its start and end ("no ihminen kiitos" → "ihminen"). */

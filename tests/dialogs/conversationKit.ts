@@ -6,7 +6,7 @@ import { HelpDeskBot } from '../../bot/helpDeskBot';
 import { ResidentInputMiddleware } from '../../bot/middleware/residentInput';
 import { LivingRoomTexts } from '../../services/livingRoom/livingRoomTexts';
 import type { MessageKey } from '../../services/locales/messages';
-import { finnish } from '../support/botTestKit';
+import { finnish, finnishTriage } from '../support/botTestKit';
 
 /**
  * The real HelpDeskBot + DialogRunner + MainDialog on botbuilder's TestAdapter, with the resident-input
@@ -56,7 +56,7 @@ export interface TestBot {
 export function testBot(clock: () => Date = () => NOW): TestBot {
   const storage = new RecordingStorage();
   const conversationState = new ConversationState(storage);
-  const bot = new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, clock)), locale);
+  const bot = new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, clock, finnishTriage())), locale);
   const adapter = new TestAdapter(async (context) => bot.run(context));
   const seen: string[] = [];
   adapter.use(new ResidentInputMiddleware(locale, MAX_MESSAGE_CHARS));

@@ -145,7 +145,7 @@ describe('after an interruption the question still works', () => {
       .assertReply(t('help.intro'))
       .assertReply(t('help.commands'))
       .assertReply(mainMenu())
-      .send('banaani')
+      .send('99')
       .assertReply(mainMenu('menu.retry'))
       .then(saidNothingMore(bot))
       .startTest();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActivityTypes, type Activity } from 'botbuilder';
 import { defaultLocalesDir } from '../../services/locales/locale';
+import { finnish } from '../support/botTestKit';
 import {
   DESK_LINE,
   LIVING_ROOM_LABELS,
@@ -74,7 +75,7 @@ describe('the welcome', () => {
     const bot = testBot();
     await welcomed(bot)
       .send('hei')
-      .assertReply(mainMenu('menu.retry'))
+      .assertReply(mainMenu('menu.prompt'))
       .then(saidNothingMore(bot))
       .startTest();
   });
@@ -96,7 +97,16 @@ describe('the welcome', () => {
 describe('picking a branch from the main menu', () => {
   const notYet = (label: string) => `${label}: says honestly it is not yet available, gives the desk's number and asks if there is anything else`;
 
-  it.each(['menu.choice.matter', 'menu.choice.callback', 'menu.choice.suggestion'] as const)('%s by its button', async (key) => {
+  it.each(['menu.choice.matter', '1'])('the matter branch by "%s" asks for the matter in the resident\'s own words', async (answer) => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send(answer === '1' ? '1' : t('menu.choice.matter'))
+      .assertReply(t('triage.ask'))
+      .then(saidNothingMore(bot))
+      .startTest();
+  });
+
+  it.each(['menu.choice.callback', 'menu.choice.suggestion'] as const)('%s by its button', async (key) => {
     const bot = testBot();
     await welcomed(bot)
       .send(t(key))
@@ -124,10 +134,6 @@ describe('picking a branch from the main menu', () => {
       .startTest();
   });
 
-  it(notYet('the matter branch by its number "1"'), async () => {
-    const bot = testBot();
-    await welcomed(bot).send('1').assertReply(t('feature.notYetAvailable')).assertReply(DESK_LINE).assertReply(mainMenu('menu.again')).startTest();
-  });
 
   it.each([t('menu.choice.livingRoom'), '3', 'olohuone', 'Olohuone', 'olkkari'])('the living room by "%s"', async (answer) => {
     const bot = testBot();
@@ -202,12 +208,14 @@ describe('a first message that names a branch', () => {
     await bot.adapter.send('Hyvää päivää').assertReply(WELCOME).assertReply(mainMenu()).then(saidNothingMore(bot)).startTest();
   });
 
-  it('a number inside a first message does not pick a branch (the resident has not seen the menu yet)', async () => {
+  it('a number inside a first message does not pick a branch (the resident has not seen the menu yet): the message is the matter', async () => {
     const bot = testBot();
     await bot.adapter
       .send('Kela ei ole maksanut 2 kuukauteen')
       .assertReply(WELCOME)
-      .assertReply(mainMenu())
+      .assertReply(t('triage.found'))
+      .assertReply((reply) => expect(reply.attachments?.[0]?.content).toMatchObject({ title: finnish().services.get('kela').name }))
+      .assertReply((reply) => expect(reply.text).toBe(t('triage.didItHelp')))
       .then(saidNothingMore(bot))
       .startTest();
   });
@@ -217,17 +225,18 @@ describe('an answer the menu does not understand', () => {
   it('gets the retry prompt, and from the second miss on also the desk phone number', async () => {
     const bot = testBot();
     const phoneLine = t('prompt.tooManyTries', { phone: desk.phone });
+    // Words at the main menu are the resident's matter; an answer with no words is not understood.
     await welcomed(bot)
-      .send('banaani')
+      .send('99')
       .assertReply(mainMenu('menu.retry'))
       .then(saidNothingMore(bot))
-      .send('kurkku')
+      .send('???')
       .assertReply((reply) => {
         expect(reply.text).toBe(phoneLine);
         expect(reply.text).toContain(desk.phone);
       })
       .assertReply(mainMenu('menu.retry'))
-      .send('omena')
+      .send('0')
       .assertReply(phoneLine)
       .assertReply(mainMenu('menu.retry'))
       .send('olohuone')
@@ -273,15 +282,14 @@ describe('what the resident types is checked first', () => {
   it('a personal identity code is removed from the text before the bot sees or stores it, and the resident is told so', async () => {
     const bot = testBot();
     await bot.adapter
-      .send('Hei, hetuni on 131052-308T')
-      .assertReply(t('privacy.personalIdRemoved'))
+      .send('hei')
       .assertReply(WELCOME)
       .assertReply(mainMenu())
-      .send('olohuone, 131052-308T')
+      .send('olohuone, hetuni on 131052-308T')
       .assertReply(t('privacy.personalIdRemoved'))
       .assertReply(livingRoomMenu())
       .then(() => {
-        expect(bot.seen).toEqual(['Hei, hetuni on [personal-id]', 'olohuone, [personal-id]']);
+        expect(bot.seen).toEqual(['hei', 'olohuone, hetuni on [personal-id]']);
         expect(bot.storage.writes.length).toBeGreaterThan(0);
         expect(bot.storage.writes.join('\n')).not.toContain('131052');
       })

@@ -22,13 +22,25 @@ describe('a conversation over POST /api/messages with expectReplies', () => {
     expect(buttons(replies)).toEqual(['Kerro asiasi', 'Pyydä soittoa', 'Olohuone ja aukioloajat', 'Jätä aloite']);
   });
 
-  it('keeps no free text the resident typed in its state: not the first message, not a menu answer', async () => {
-    await bot.send(message('no-free-text', 'Moi, mun numero on 040 765 4321 ja kela ei oo maksanu'));
+  const storedText = async () => {
+    const keys = await keysWithPrefix(redis, bot.config.REDIS_KEY_PREFIX);
+    return (await Promise.all(keys.map(async (key) => ((await redis.type(key)) === 'hash' ? JSON.stringify(await redis.hgetall(key)) : '')))).join('\n');
+  };
+
+  it('keeps no free text of menu answers in its state', async () => {
+    await bot.send(message('no-free-text', 'hei'));
     await bot.send(message('no-free-text', 'olohuone, soita 050 111 2222'));
     await bot.send(message('no-free-text', 'hetu 131052-308T'));
-    const keys = await keysWithPrefix(redis, bot.config.REDIS_KEY_PREFIX);
-    const stored = (await Promise.all(keys.map(async (key) => ((await redis.type(key)) === 'hash' ? JSON.stringify(await redis.hgetall(key)) : '')))).join('\n');
-    expect(stored).toContain('dialogState');
-    expect(stored).not.toMatch(/4321|2222|kela ei oo|131052/);
+    const stored = await storedText();
+    expect(stored).toContain('livingRoom.topic');
+    expect(stored).not.toMatch(/2222|131052|soita/);
+  });
+
+  it('keeps the matter in the resident\'s own words only while the triage needs it', async () => {
+    await bot.send(message('matter-kept', 'Moi, mun numero on 040 765 4321 ja kela ei oo maksanu'));
+    expect(await storedText()).toContain('kela ei oo maksanu');
+    const { replies } = await bot.send(message('matter-kept', 'Tämä auttoi'));
+    expect(texts(replies)).toContain('Hienoa, että tästä oli apua!');
+    expect(await storedText()).not.toMatch(/4321|kela ei oo/);
   });
 });

@@ -1,4 +1,4 @@
-import { capturingLogger, finnish, message, startBot, texts, type RunningBot } from '../support/botTestKit';
+import { capturingLogger, finnish, message, startBot, startBotWithoutRedis, texts, type RunningBot } from '../support/botTestKit';
 import { connectTestRedis, keysWithPrefix } from '../support/testRedis';
 
 describe('when a turn fails', () => {
@@ -59,11 +59,7 @@ describe('when Redis cannot be reached', () => {
   it('tells the resident in Finnish with the desk number, and /readyz says not ready while /healthz stays up', async () => {
     const { t } = finnish().messages;
     const desk = finnish().desk;
-    const { createRedisClient } = await import('../../services/redis/connection');
-    const { freePort } = await import('../support/redisServer');
-    const { logger } = capturingLogger('error');
-    const nowhere = createRedisClient(`redis://127.0.0.1:${await freePort()}`, logger, { connectTimeout: 300, commandTimeout: 1000 });
-    const bot = await startBot({ redis: nowhere, logger });
+    const bot = await startBotWithoutRedis();
     try {
       const { status, replies } = await bot.send(message('no-redis', 'hei'));
       expect(status).toBe(200);

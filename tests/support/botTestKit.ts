@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Activity } from 'botbuilder';
 import { createApp, type App, type AppParts } from '../../bot/app';
@@ -5,7 +6,18 @@ import { loadConfig, type Config } from '../../bot/config';
 import { defaultLocalesDir, loadLocale, type Locale } from '../../services/locales/locale';
 import { createLogger, type Logger } from '../../services/logging/logger';
 import { createRedisClient } from '../../services/redis/connection';
+import { SERVICE_IDS } from '../../services/directory/directory';
+import type { Triage } from '../../services/triage/triage';
+import { buildTriage } from '../../services/triage/triageData';
+import { freePort } from './redisServer';
 import { testRedisUrl, uniquePrefix } from './testRedis';
+
+let cachedTriage: Triage | undefined;
+/** The real triage, trained once per test file from the project's Finnish data. */
+export function finnishTriage(): Triage {
+  cachedTriage ??= buildTriage(join(defaultLocalesDir(), 'fi'), SERVICE_IDS);
+  return cachedTriage;
+}
 
 let cachedLocale: Locale | undefined;
 /** The project's real Finnish locale data. */
@@ -45,7 +57,7 @@ export async function startBot(parts: Partial<AppParts> & { configOverrides?: Re
   const config = parts.config ?? testConfig(parts.configOverrides);
   const logger = parts.logger ?? createLogger('silent');
   const redis = parts.redis ?? createRedisClient(testRedisUrl(), logger);
-  const app = createApp({ ...parts, config, logger, locale: parts.locale ?? finnish(), redis });
+  const app = createApp({ ...parts, config, logger, locale: parts.locale ?? finnish(), redis, triage: parts.triage ?? finnishTriage() });
   const port = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -55,6 +67,13 @@ export async function startBot(parts: Partial<AppParts> & { configOverrides?: Re
     send: (activity) => postActivity(url, activity),
     stop: () => app.close(),
   };
+}
+
+/** The real bot pointed at a Redis address where nothing answers (a free port), as when Redis is down. */
+export async function startBotWithoutRedis(): Promise<RunningBot> {
+  const { logger } = capturingLogger('error');
+  const nowhere = createRedisClient(`redis://127.0.0.1:${await freePort()}`, logger, { connectTimeout: 300, commandTimeout: 1000 });
+  return startBot({ redis: nowhere, logger });
 }
 
 /** A message activity from one resident in one conversation, asking for the replies in the HTTP response. */

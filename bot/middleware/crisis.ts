@@ -1,0 +1,33 @@
+import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import { crisisReply } from '../../dialogs/crisisReply';
+import type { Locale } from '../../services/locales/locale';
+import type { Logger } from '../../services/logging/logger';
+import type { Triage } from '../../services/triage/triage';
+
+/**
+ * Safety first: every message is checked for a crisis before anything else, in every dialog. The answer
+ * (112, the crisis helpline, the Poison Information Centre for poisoning, the desk) is sent at once and the
+ * turn goes no further, so the dialog in progress waits where it was. It runs before the turn lock and
+ * touches no state, so it answers even while Redis is down.
+ */
+export class CrisisMiddleware implements Middleware {
+  constructor(
+    private readonly triage: Triage,
+    private readonly locale: Locale,
+    private readonly logger: Logger,
+  ) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const { activity } = context;
+    if (activity.type === ActivityTypes.Message && typeof activity.text === 'string') {
+      const crisis = this.triage.assess(activity.text).crisis;
+      if (crisis) {
+        // Only the kind is logged, never the words: health data is a special category.
+        this.logger.info({ crisis, channelId: activity.channelId }, 'crisis reply shown');
+        await context.sendActivities(crisisReply(this.locale, crisis).map((text) => ({ type: ActivityTypes.Message, text })));
+        return;
+      }
+    }
+    return next();
+  }
+}

@@ -1,0 +1,113 @@
+import type { Activity } from 'botbuilder';
+import { serviceCard, serviceCardText } from '../../dialogs/serviceCard';
+import { DESK_LINE, asks, locale, mainMenu, saidNothingMore, t, testBot, welcomed } from './conversationKit';
+
+const AFTER_CARD = [t('triage.choice.helped'), t('triage.choice.callback'), t('triage.choice.other')];
+const card = (id: Parameters<typeof locale.services.get>[0]) => (reply: Partial<Activity>) => {
+  expect(reply.attachments).toHaveLength(1);
+  expect(serviceCardText(reply.attachments![0]!)).toBe(serviceCardText(serviceCard(locale, locale.services.get(id))));
+};
+
+describe('telling the matter in one\'s own words', () => {
+  it('shows the service as a card with contacts and what to have ready, and asks whether it helped', async () => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send(t('menu.choice.matter'))
+      .assertReply(t('triage.ask'))
+      .send('kela ei oo maksanu toimeentulotukea')
+      .assertReply(t('triage.found'))
+      .assertReply(card('kela'))
+      .assertReply(asks(t('triage.didItHelp'), AFTER_CARD))
+      .send(t('triage.choice.helped'))
+      .assertReply(t('triage.glad'))
+      .assertReply(mainMenu('menu.again'))
+      .then(saidNothingMore(bot))
+      .startTest();
+  });
+
+  it('takes free text at the menu as the matter, without asking it again', async () => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send('mun vuokranantaja uhkaa häädöllä')
+      .assertReply(t('triage.found'))
+      .assertReply(card('asuminen'))
+      .assertReply(asks(t('triage.didItHelp'), AFTER_CARD))
+      .startTest();
+  });
+
+  it('offers the likeliest services as buttons when it is not sure, and shows the one picked', async () => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send('apua rahan kanssa')
+      .assertReply((reply) => {
+        expect(reply.text).toBe(t('triage.unsure'));
+        const buttons = reply.suggestedActions?.actions.map((action) => action.title) ?? [];
+        expect(buttons.length).toBeGreaterThanOrEqual(2);
+        expect(buttons).toContain(locale.services.get('talous').name);
+        expect(buttons[buttons.length - 1]).toBe(t('triage.choice.noneOfThese'));
+      })
+      .send(locale.services.get('talous').name)
+      .assertReply(t('triage.found'))
+      .assertReply(card('talous'))
+      .startTest();
+  });
+
+  it('says honestly when nothing fits, and gives the way to a person', async () => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send(t('menu.choice.matter'))
+      .assertReply(t('triage.ask'))
+      .send('mikä on paras pizzaresepti')
+      .assertReply(t('triage.nothingFits'))
+      .assertReply(DESK_LINE)
+      .assertReply(mainMenu('menu.again'))
+      .startTest();
+  });
+
+  it('"Ei mikään näistä" ends the same honest way', async () => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send('apua rahan kanssa')
+      .assertReply(t('triage.unsure'))
+      .send(t('triage.choice.noneOfThese'))
+      .assertReply(t('triage.nothingFits'))
+      .assertReply(DESK_LINE)
+      .assertReply(mainMenu('menu.again'))
+      .startTest();
+  });
+
+  it('"Jokin muu asia" asks for the other matter; "Pyydä soittoa" gives the desk number until callbacks exist', async () => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send('kela ei oo maksanu toimeentulotukea')
+      .assertReply(t('triage.found'))
+      .assertReply(card('kela'))
+      .assertReply(t('triage.didItHelp'))
+      .send(t('triage.choice.other'))
+      .assertReply(t('triage.tellMore'))
+      .send('tarviin verkkopankkitunnukset')
+      .assertReply(t('triage.found'))
+      .assertReply(card('digituki'))
+      .assertReply(t('triage.didItHelp'))
+      .send(t('triage.choice.callback'))
+      .assertReply(t('callback.notYetAvailable'))
+      .assertReply(DESK_LINE)
+      .assertReply(mainMenu('menu.again'))
+      .startTest();
+  });
+
+  it('a bare greeting is not a matter: it shows the menu', async () => {
+    const bot = testBot();
+    await bot.adapter.send('Moi!').assertReply((reply) => expect(reply.text).toContain(t('welcome.greeting'))).assertReply(mainMenu()).then(saidNothingMore(bot)).startTest();
+  });
+});
+
+describe('the service card', () => {
+  it.each(locale.services.all().map((service) => [service.id, service] as const))('for %s has the name, how the desk helps, contacts and what to have ready', (_id, service) => {
+    const text = serviceCardText(serviceCard(locale, service));
+    expect(text).toContain(service.name);
+    expect(text).toContain(service.deskHelp);
+    for (const contact of service.contacts) expect(text).toContain(contact.name);
+    for (const item of service.prepare) expect(text).toContain(item);
+  });
+});

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVICE_IDS } from '../../services/directory/directory';
+import { defaultLocalesDir } from '../../services/locales/locale';
+import { readLabelledFile } from '../../services/triage/corpus';
+import { evaluate } from '../../services/triage/evaluation';
+import { CRISIS, NONE } from '../../services/triage/triage';
+import { finnishTriage } from '../support/botTestKit';
+
+const root = join(__dirname, '..', '..');
+
+/** The figures README states in its "Held-out figures" table, e.g. "| top-1 accuracy | 81.0 % |". */
+function statedInReadme(name: string): number {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const row = new RegExp(`^\\| ${name} \\| (\\d+(?:\\.\\d+)?) % \\|`, 'm').exec(readme);
+  if (!row) throw new Error(`README.md states no "${name}" figure in its held-out table`);
+  return Number(row[1]) / 100;
+}
+
+describe('triage on the held-out Finnish messages (never trained on)', () => {
+  const heldout = readLabelledFile(join(defaultLocalesDir(), 'fi', 'triage', 'heldout.tsv'), new Set([...SERVICE_IDS, NONE, CRISIS]));
+  const triage = finnishTriage();
+  const result = evaluate(
+    heldout.map((line) => {
+      const assessed = triage.assess(line.text);
+      return { text: line.text, expected: line.label, predicted: assessed.crisis ? CRISIS : assessed.top.label };
+    }),
+  );
+
+  it('has every label in the held-out file', () => {
+    expect(new Set(heldout.map((line) => line.label))).toEqual(new Set([...SERVICE_IDS, NONE, CRISIS]));
+  });
+
+  it('stays at or above the figures README states', () => {
+    // Rounded to the 0.1 % that README shows.
+    const atLeast = (value: number, stated: number) => expect(Math.round(value * 1000) / 1000).toBeGreaterThanOrEqual(stated);
+    atLeast(result.accuracy, statedInReadme('top-1 accuracy'));
+    atLeast(result.crisisRecall, statedInReadme('crisis recall'));
+    atLeast(result.noneRecall, statedInReadme('outside the directory answered with none'));
+  });
+
+  it('misses no crisis message', () => {
+    expect(result.misses.filter((miss) => miss.expected === CRISIS)).toEqual([]);
+  });
+});
