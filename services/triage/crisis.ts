@@ -11,7 +11,7 @@ export const crisisPatternsSchema = z.strictObject({
   violence: z.array(text),
   medical: z.array(text),
   poisoning: z.array(text),
-  /** Everyday idioms that use the same words ("tapan aikaa", "kuolettavan tylsää"): removed before matching. */
+  /** Everyday idioms that use the same words ("tapan aikaa", "kuolen nauruun"): removed before matching. */
   notCrisis: z.array(text),
 });
 export type CrisisPatterns = z.output<typeof crisisPatternsSchema>;
@@ -63,17 +63,18 @@ export class CrisisDetector {
   }
 
   detect(message: string): CrisisKind | undefined {
-    const tokens = this.withoutIdioms(words(message));
-    for (let at = 0; at < tokens.length; at++) {
-      for (const { kind, phrase } of this.phrases) if (matchesAt(tokens, at, phrase, CRISIS_GAP) !== undefined) return kind;
-    }
-    return undefined;
+    return this.inspect(message).kind;
   }
 
-  /** Whether the message uses an everyday idiom of dying or killing ("tapan aikaa", "kuolen nauruun"). */
-  hasIdiom(message: string): boolean {
-    const tokens = words(message);
-    return this.withoutIdioms(tokens).length < tokens.length;
+  /** The crisis a message speaks of, if any, and whether it uses an everyday idiom of dying or killing. */
+  inspect(message: string): { kind?: CrisisKind; idiom: boolean } {
+    const all = words(message);
+    const tokens = this.withoutIdioms(all);
+    const idiom = tokens.length < all.length;
+    for (let at = 0; at < tokens.length; at++) {
+      for (const { kind, phrase } of this.phrases) if (matchesAt(tokens, at, phrase, CRISIS_GAP) !== undefined) return { kind, idiom };
+    }
+    return { idiom };
   }
 
   private withoutIdioms(tokens: string[]): string[] {

@@ -42,16 +42,20 @@ export class Triage {
   assess(message: string): TriageResult {
     const { ranked, knownFeatures } = this.classifier.rank(message);
     const crisisProbability = ranked.find((entry) => entry.label === CRISIS)?.probability ?? 0;
+    const patterns = this.crisisDetector.inspect(message);
     // The classifier's own crisis vote counts unless the message is an everyday idiom ("kuolen nauruun").
-    const classifierSaysCrisis = crisisProbability >= this.thresholds.crisis && !this.crisisDetector.hasIdiom(message);
-    const crisis = this.crisisDetector.detect(message) ?? (classifierSaysCrisis ? 'unspecified' : undefined);
+    const classifierSaysCrisis = crisisProbability >= this.thresholds.crisis && !patterns.idiom;
+    const crisis = patterns.kind ?? (classifierSaysCrisis ? 'unspecified' : undefined);
     const services = ranked.filter((entry) => entry.label !== NONE && entry.label !== CRISIS);
     const candidates = knownFeatures === 0 ? [] : services.filter((entry) => entry.probability >= this.thresholds.possible).slice(0, 3);
     const likeliest = ranked.find((entry) => entry.label !== CRISIS)!;
+    // Nothing known in the message: none, surely. No service likely enough: none, as sure as that service is unsure.
     const top =
-      knownFeatures > 0 && likeliest.probability >= this.thresholds.none
-        ? { label: likeliest.label, probability: likeliest.probability }
-        : { label: NONE, probability: knownFeatures > 0 ? 1 - likeliest.probability : 1 };
+      knownFeatures === 0
+        ? { label: NONE, probability: 1 }
+        : likeliest.label === NONE || likeliest.probability >= this.thresholds.none
+          ? { label: likeliest.label, probability: likeliest.probability }
+          : { label: NONE, probability: 1 - likeliest.probability };
     return {
       ...(crisis ? { crisis } : {}),
       top,

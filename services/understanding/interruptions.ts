@@ -17,7 +17,7 @@ export const interruptionPhrasesSchema = z.strictObject({
   fillers: z.array(text),
   /** Words that turn a request around when they come just before it: "en halua puhua ihmiselle". */
   negations: z.array(text),
-  /** A message that only greets ("moi", "hyvää päivää") is not a matter to guide. */
+  /** A message that only greets ("moi", "terve") is not a matter to guide. */
   greetings: z.array(text),
 });
 export type InterruptionPhrases = z.output<typeof interruptionPhrasesSchema>;
@@ -70,7 +70,7 @@ export class InterruptionRecognizer {
     })?.interruption;
   }
 
-  /** Whether the message only greets: "Moi!", "hyvää päivää", "hei vaan". */
+  /** Whether the message only greets: "Moi!", "hei vaan". */
   isGreeting(message: string): boolean {
     const normalized = normalizeFinnish(message);
     return this.greetings.has(normalized) || this.greetings.has(this.withoutFillers(normalized));
