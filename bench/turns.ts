@@ -137,7 +137,8 @@ const SCRIPT: ScriptTurn[] = [
   { text: 'aukioloajat', expect: /Aukioloajat/ },
   { text: 'ryhmät', expect: /Ryhmät/ },
   { text: 'takaisin', expect: /Voinko auttaa/ },
-  { text: '1', expect: /\+358/ },
+  // Free text at the menu is the matter: the triage answers with a service card.
+  { text: 'kela ei oo maksanu toimeentulotukea', expect: /Auttoiko/ },
 ];
 
 const LABELS: Record<VariantName, string> = {
