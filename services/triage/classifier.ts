@@ -38,8 +38,19 @@ export class TextClassifier {
     const { epochs, learningRate, l2, seed } = { ...DEFAULTS, ...options };
     const labels = [...new Set(examples.map((example) => example.label))].sort();
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
-    const encoded = examples.map((example) => ({ label: labelIndex.get(example.label)!, features: features(example.text) }));
     const weights = new Map<string, Float64Array>();
+    const rowOf = (feature: string) => {
+      let row = weights.get(feature);
+      if (!row) {
+        row = new Float64Array(labels.length);
+        weights.set(feature, row);
+      }
+      return row;
+    };
+    // Each example's weight rows are looked up once, not on every pass.
+    const encoded = examples
+      .map((example) => ({ label: labelIndex.get(example.label)!, rows: features(example.text).map(rowOf) }))
+      .filter((example) => example.rows.length > 0);
     const bias = new Float64Array(labels.length);
     const random = mulberry32(seed);
     const order = encoded.map((_, index) => index);
@@ -49,24 +60,17 @@ export class TextClassifier {
       shuffle(order, random);
       const rate = learningRate / (1 + epoch * 0.1);
       for (const index of order) {
-        const example = encoded[index]!;
-        if (example.features.length === 0) continue;
-        const rows = example.features.map((feature) => {
-          let row = weights.get(feature);
-          if (!row) {
-            row = new Float64Array(labels.length);
-            weights.set(feature, row);
-          }
-          return row;
-        });
+        const { rows, label: expected } = encoded[index]!;
         score(rows, bias, scores);
         softmaxInPlace(scores);
         // Gradient of the cross-entropy; features are scaled by 1/sqrt(n) so long messages do not dominate.
         const scale = 1 / Math.sqrt(rows.length);
         for (let label = 0; label < labels.length; label++) {
-          const gradient = scores[label]! - (label === example.label ? 1 : 0);
+          const gradient = scores[label]! - (label === expected ? 1 : 0);
           bias[label] = bias[label]! - rate * gradient;
-          for (const row of rows) row[label] = row[label]! - rate * (gradient * scale + l2 * row[label]!);
+          const step = rate * gradient * scale;
+          const decay = 1 - rate * l2;
+          for (const row of rows) row[label] = row[label]! * decay - step;
         }
       }
     }
