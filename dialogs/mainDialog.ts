@@ -3,6 +3,7 @@ import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
 import { deskContactLine } from './deskContact';
 import type { Triage } from '../services/triage/triage';
+import { normalizeFinnish } from '../services/understanding/interruptions';
 import { buildChoices, createChoicePrompt, isFreeText, recognizeButton } from './finnishPrompts';
 import { InterruptibleDialog, isAnswered } from './interruptibleDialog';
 import { LivingRoomDialog } from './livingRoomDialog';
@@ -80,10 +81,13 @@ export class MainDialog extends InterruptibleDialog {
       case 'livingRoom':
         return step.beginDialog(LivingRoomDialog.id);
       case 'matter': {
-        const typed = isFreeText(chosen) ? step.context.activity.text : undefined;
+        const typed = step.context.activity.text ?? '';
         // "moi" at the menu is a greeting, not a matter: show the menu again.
-        if (typed && this.interruptions.isGreeting(typed)) return step.replaceDialog(STEPS, {} satisfies MainDialogOptions);
-        return step.beginDialog(TriageDialog.id, { matter: typed } satisfies TriageOptions);
+        if (isFreeText(chosen) && this.interruptions.isGreeting(typed)) return step.replaceDialog(STEPS, {} satisfies MainDialogOptions);
+        // The button, its number or a synonym alone asks for the matter; anything more already tells it
+        // ("tarviin apua paperiasioissa"), and the resident is not asked again.
+        const onlyTheButton = !isFreeText(chosen) && (/^\d+$/.test(typed.trim()) || normalizeFinnish(typed) === normalizeFinnish(chosen.synonym ?? chosen.value));
+        return step.beginDialog(TriageDialog.id, { matter: onlyTheButton ? undefined : typed } satisfies TriageOptions);
       }
       case 'callback':
       case 'suggestion':

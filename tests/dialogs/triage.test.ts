@@ -38,7 +38,7 @@ describe('telling the matter in one\'s own words', () => {
   it('offers the likeliest services as buttons when it is not sure, and shows the one picked', async () => {
     const bot = testBot();
     await welcomed(bot)
-      .send('apua rahan kanssa')
+      .send('tarviin apua paperiasioissa')
       .assertReply((reply) => {
         expect(reply.text).toBe(t('triage.unsure'));
         const buttons = reply.suggestedActions?.actions.map((action) => action.title) ?? [];
@@ -67,7 +67,7 @@ describe('telling the matter in one\'s own words', () => {
   it('"Ei mikään näistä" ends the same honest way', async () => {
     const bot = testBot();
     await welcomed(bot)
-      .send('apua rahan kanssa')
+      .send('tarviin apua paperiasioissa')
       .assertReply(t('triage.unsure'))
       .send(t('triage.choice.noneOfThese'))
       .assertReply(t('triage.nothingFits'))
