@@ -61,18 +61,32 @@ export interface ServiceDirectory {
 export const SERVICES_FILE = 'services.json';
 export const URGENT_FILE = 'urgent.json';
 
+/**
+ * Indexes the records of one list by id. A repeated id, or a required id that is missing, stops the bot like
+ * any invalid data, naming the file and the place.
+ */
+function indexById<T extends { id: string }>(
+  file: string,
+  list: string,
+  items: readonly T[],
+  names: { item: string; missing: string },
+  required: readonly string[],
+): Map<string, T> {
+  const byId = new Map<string, T>();
+  items.forEach((item, index) => {
+    const earlier = items.findIndex((candidate) => candidate.id === item.id);
+    if (earlier !== index) throw new LocaleDataError(file, `${list}.${index}.id`, `${names.item} "${item.id}" is listed twice (also at ${list}.${earlier})`);
+    byId.set(item.id, item);
+  });
+  const missing = required.filter((id) => !byId.has(id));
+  if (missing.length > 0) throw new LocaleDataError(file, list, `missing ${names.missing}: ${missing.join(', ')}`);
+  return byId;
+}
+
 /** Reads `services.json` from one language's folder; a missing, repeated or unknown id stops the bot like any invalid data. */
 export function loadServiceDirectory(dir: string): ServiceDirectory {
-  const file = join(dir, SERVICES_FILE);
   const { services } = readDataFile(dir, SERVICES_FILE, serviceDirectorySchema);
-  const byId = new Map<ServiceId, Service>();
-  services.forEach((service, index) => {
-    const earlier = services.findIndex((candidate) => candidate.id === service.id);
-    if (earlier !== index) throw new LocaleDataError(file, `services.${index}.id`, `service "${service.id}" is listed twice (also at services.${earlier})`);
-    byId.set(service.id, service);
-  });
-  const missing = SERVICE_IDS.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw new LocaleDataError(file, 'services', `missing service ids: ${missing.join(', ')}`);
+  const byId = indexById(join(dir, SERVICES_FILE), 'services', services, { item: 'service', missing: 'service ids' }, SERVICE_IDS);
   const all = Object.freeze([...services]);
   return {
     get: (id) => byId.get(id)!,
@@ -112,16 +126,8 @@ export interface UrgentContacts {
 
 /** Reads `urgent.json` from one language's folder; ids must be unique and the required ones present. */
 export function loadUrgentContacts(dir: string): UrgentContacts {
-  const file = join(dir, URGENT_FILE);
   const { contacts } = readDataFile(dir, URGENT_FILE, urgentContactsSchema);
-  const byId = new Map<string, UrgentContact>();
-  contacts.forEach((contact, index) => {
-    const earlier = contacts.findIndex((candidate) => candidate.id === contact.id);
-    if (earlier !== index) throw new LocaleDataError(file, `contacts.${index}.id`, `contact "${contact.id}" is listed twice (also at contacts.${earlier})`);
-    byId.set(contact.id, contact);
-  });
-  const missing = REQUIRED_URGENT_IDS.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw new LocaleDataError(file, 'contacts', `missing required contact ids: ${missing.join(', ')}`);
+  const byId = indexById(join(dir, URGENT_FILE), 'contacts', contacts, { item: 'contact', missing: 'required contact ids' }, REQUIRED_URGENT_IDS);
   const all = Object.freeze([...contacts]);
   return {
     get: (id) => byId.get(id),
