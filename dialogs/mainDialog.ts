@@ -91,7 +91,7 @@ export class MainDialog extends InterruptibleDialog {
       }
       case 'callback':
       case 'suggestion':
-        // Built in the following issues (triage, callback requests, suggestions); until then, say so honestly.
+        // Built in the following issues (callback requests, suggestions); until then, say so honestly.
         await step.context.sendActivities([
           { type: 'message', text: this.locale.messages.t('feature.notYetAvailable') },
           { type: 'message', text: deskContactLine(this.locale) },
