@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { SERVICE_IDS } from '../services/directory/directory';
 import { defaultLocalesDir } from '../services/locales/locale';
 import { buildTriage, trainingExamples } from '../services/triage/triageData';
-import { CRISIS, NONE, type TriageResult } from '../services/triage/triage';
-
+import { CRISIS, NONE } from '../services/triage/triage';
 
 /** The Finnish locale folder the commands read (LOCALES_DIR, else the project's own). */
 export const finnishDir = join(process.env.LOCALES_DIR || defaultLocalesDir(), 'fi');
@@ -11,8 +10,3 @@ export const finnishDir = join(process.env.LOCALES_DIR || defaultLocalesDir(), '
 export const buildFinnishTriage = () => buildTriage(finnishDir, SERVICE_IDS);
 export const finnishTrainingExamples = () => trainingExamples(finnishDir, SERVICE_IDS);
 export const knownLabels = new Set<string>([...SERVICE_IDS, NONE, CRISIS]);
-
-/** The one label a triage result stands for (top-1), as the labelled files spell it. */
-export function labelOf(result: TriageResult): string {
-  return result.crisis ? CRISIS : result.top.label;
-}

@@ -10,8 +10,8 @@ import { Nlp } from '@nlpjs/nlp';
 import { LangFi } from '@nlpjs/lang-fi';
 import { readLabelledFile } from '../services/triage/corpus';
 import { evaluate, type Evaluation, type Prediction } from '../services/triage/evaluation';
-import { NONE } from '../services/triage/triage';
-import { buildFinnishTriage, finnishDir, finnishTrainingExamples, knownLabels, labelOf } from './projectTriage';
+import { NONE, labelOf } from '../services/triage/triage';
+import { buildFinnishTriage, finnishDir, finnishTrainingExamples, knownLabels } from './projectTriage';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
 

@@ -31,6 +31,11 @@ export interface TriageResult {
   candidates: { service: string; confidence: number }[];
 }
 
+/** The one label a result stands for (top-1), as the labelled files spell it: crisis wins. */
+export function labelOf(result: TriageResult): string {
+  return result.crisis ? CRISIS : result.top.label;
+}
+
 /** Works out what a resident's message is about: a crisis first, then the service that can help. */
 export class Triage {
   constructor(
