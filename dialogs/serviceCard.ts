@@ -24,9 +24,3 @@ export function serviceCard(locale: Locale, service: Service): Attachment {
   ].join('\n\n');
   return CardFactory.heroCard(service.name, text);
 }
-
-/** The card's content as plain text, for channels and tests that read text. */
-export function serviceCardText(card: Attachment): string {
-  const content = card.content as { title?: string; text?: string };
-  return [content.title, content.text].filter(Boolean).join('\n\n');
-}

@@ -1,5 +1,5 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { ServiceId } from '../services/directory/directory';
+import { isServiceId, type ServiceId } from '../services/directory/directory';
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
 import type { Triage } from '../services/triage/triage';
@@ -58,8 +58,8 @@ export class TriageDialog extends InterruptibleDialog {
 
   private readonly assess = async (step: WaterfallStepContext<TriageOptions>): Promise<DialogTurnResult> => {
     const result = this.triage.assess(String(step.result ?? ''));
-    if (result.confident) return step.next(result.top.label);
-    const candidates = result.candidates.map((candidate) => candidate.service as ServiceId);
+    if (result.confident && isServiceId(result.top.label)) return step.next(result.top.label);
+    const candidates = result.candidates.map((candidate) => candidate.service).filter(isServiceId);
     if (candidates.length === 0) return this.nothingFits(step);
     (step.values as TriageValues).candidates = candidates;
     const { t } = this.locale.messages;

@@ -16,11 +16,6 @@ export const MASK = {
   email: '[email]',
 } as const;
 
-export function containsPersonalIdentityCode(text: string): boolean {
-  PERSONAL_ID.lastIndex = 0;
-  return PERSONAL_ID.test(text);
-}
-
 /** Removes personal identity codes only: what a resident typed is otherwise kept as it is. */
 export function maskPersonalIdentityCodes(text: string): string {
   return text.replace(PERSONAL_ID, MASK.personalId);

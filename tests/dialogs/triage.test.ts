@@ -1,6 +1,12 @@
-import type { Activity } from 'botbuilder';
-import { serviceCard, serviceCardText } from '../../dialogs/serviceCard';
+import type { Activity, Attachment } from 'botbuilder';
+import { serviceCard } from '../../dialogs/serviceCard';
 import { DESK_LINE, asks, locale, mainMenu, saidNothingMore, t, testBot, welcomed } from './conversationKit';
+
+/** A card's title and text, as a channel without cards would show them. */
+function serviceCardText(card: Attachment): string {
+  const content = card.content as { title?: string; text?: string };
+  return [content.title, content.text].filter(Boolean).join('\n\n');
+}
 
 const AFTER_CARD = [t('triage.choice.helped'), t('triage.choice.callback'), t('triage.choice.other')];
 const card = (id: Parameters<typeof locale.services.get>[0]) => (reply: Partial<Activity>) => {
