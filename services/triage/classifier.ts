@@ -30,7 +30,10 @@ const DEFAULTS: TrainingOptions = { epochs: 30, learningRate: 4, l2: 1e-4, seed:
 export class TextClassifier {
   private constructor(
     readonly labels: readonly string[],
-    private readonly weights: Map<string, Float64Array>,
+    /** Each known feature's row in `weights`. */
+    private readonly featureIndex: Map<string, number>,
+    /** One row of `labels.length` weights per feature, in one flat array: training walks it in order. */
+    private readonly weights: Float64Array,
     private readonly bias: Float64Array,
   ) {}
 
@@ -38,67 +41,75 @@ export class TextClassifier {
     const { epochs, learningRate, l2, seed } = { ...DEFAULTS, ...options };
     const labels = [...new Set(examples.map((example) => example.label))].sort();
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
-    const weights = new Map<string, Float64Array>();
-    const rowOf = (feature: string) => {
-      let row = weights.get(feature);
-      if (!row) {
-        row = new Float64Array(labels.length);
-        weights.set(feature, row);
+    const featureIndex = new Map<string, number>();
+    const indexOf = (feature: string) => {
+      let index = featureIndex.get(feature);
+      if (index === undefined) {
+        index = featureIndex.size;
+        featureIndex.set(feature, index);
       }
-      return row;
+      return index;
     };
-    // Each example's weight rows are looked up once, not on every pass.
+    // Each example's features are turned into row numbers once, not on every pass.
     const encoded = examples
-      .map((example) => ({ label: labelIndex.get(example.label)!, rows: features(example.text).map(rowOf) }))
+      .map((example) => ({ label: labelIndex.get(example.label)!, rows: Int32Array.from(features(example.text), indexOf) }))
       .filter((example) => example.rows.length > 0);
-    const bias = new Float64Array(labels.length);
+    const width = labels.length;
+    const weights = new Float64Array(featureIndex.size * width);
+    const bias = new Float64Array(width);
     const random = mulberry32(seed);
     const order = encoded.map((_, index) => index);
-    const scores = new Float64Array(labels.length);
+    const scores = new Float64Array(width);
+    const steps = new Float64Array(width);
 
     for (let epoch = 0; epoch < epochs; epoch++) {
       shuffle(order, random);
       const rate = learningRate / (1 + epoch * 0.1);
+      const decay = 1 - rate * l2;
       for (const index of order) {
         const { rows, label: expected } = encoded[index]!;
-        score(rows, bias, scores);
+        score(rows, weights, bias, scores);
         softmaxInPlace(scores);
         // Gradient of the cross-entropy; features are scaled by 1/sqrt(n) so long messages do not dominate.
         const scale = 1 / Math.sqrt(rows.length);
-        for (let label = 0; label < labels.length; label++) {
+        for (let label = 0; label < width; label++) {
           const gradient = scores[label]! - (label === expected ? 1 : 0);
           bias[label] = bias[label]! - rate * gradient;
-          const step = rate * gradient * scale;
-          const decay = 1 - rate * l2;
-          for (const row of rows) row[label] = row[label]! * decay - step;
+          steps[label] = rate * gradient * scale;
+        }
+        for (const row of rows) {
+          const base = row * width;
+          for (let label = 0; label < width; label++) weights[base + label] = weights[base + label]! * decay - steps[label]!;
         }
       }
     }
-    return new TextClassifier(labels, weights, bias);
+    return new TextClassifier(labels, featureIndex, weights, bias);
   }
 
   /** Every label with its probability, most likely first, and how many of the message's features were known. */
   rank(text: string): { ranked: Ranked[]; knownFeatures: number } {
-    const rows: Float64Array[] = [];
+    const rows: number[] = [];
     for (const feature of features(text)) {
-      const row = this.weights.get(feature);
-      if (row) rows.push(row);
+      const row = this.featureIndex.get(feature);
+      if (row !== undefined) rows.push(row);
     }
     const scores = new Float64Array(this.labels.length);
-    score(rows, this.bias, scores);
+    score(rows, this.weights, this.bias, scores);
     softmaxInPlace(scores);
     const ranked = this.labels.map((label, index) => ({ label, probability: scores[index]! })).sort((a, b) => b.probability - a.probability);
     return { ranked, knownFeatures: rows.length };
   }
 }
 
-function score(rows: readonly Float64Array[], bias: Float64Array, into: Float64Array): void {
-  const scale = rows.length > 0 ? 1 / Math.sqrt(rows.length) : 0;
-  for (let label = 0; label < into.length; label++) {
-    let sum = 0;
-    for (const row of rows) sum += row[label]!;
-    into[label] = bias[label]! + sum * scale;
+function score(rows: ArrayLike<number>, weights: Float64Array, bias: Float64Array, into: Float64Array): void {
+  const width = into.length;
+  into.fill(0);
+  for (let at = 0; at < rows.length; at++) {
+    const base = rows[at]! * width;
+    for (let label = 0; label < width; label++) into[label] = into[label]! + weights[base + label]!;
   }
+  const scale = rows.length > 0 ? 1 / Math.sqrt(rows.length) : 0;
+  for (let label = 0; label < width; label++) into[label] = bias[label]! + into[label]! * scale;
 }
 
 function softmaxInPlace(values: Float64Array): void {
