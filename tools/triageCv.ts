@@ -4,12 +4,10 @@
  * crisis patterns in the loop as the bot runs them. This is where training settings and thresholds are
  * chosen, so the held-out file stays unseen. Prints accuracy, crisis recall and none recall per setting.
  */
-import { join } from 'node:path';
-import { readDataFile } from '../services/locales/dataFile';
 import { TextClassifier, type LabelledText, type TrainingOptions } from '../services/triage/classifier';
 import { readLabelledFile } from '../services/triage/corpus';
-import { CrisisDetector, crisisPatternsSchema } from '../services/triage/crisis';
 import { evaluate } from '../services/triage/evaluation';
+import { loadCrisisDetector } from '../services/triage/triageData';
 import { DEFAULT_THRESHOLDS, Triage, labelOf } from '../services/triage/triage';
 import { finnishDir, finnishTrainingExamples, knownLabels } from './projectTriage';
 
@@ -33,7 +31,7 @@ function main(): void {
   const thresholds = { ...DEFAULT_THRESHOLDS };
   for (const key of ['none', 'crisis'] as const) thresholds[key] = option(args, key) ?? thresholds[key];
   const examples: LabelledText[] = [...finnishTrainingExamples(), ...args.flatMap((file) => readLabelledFile(file, knownLabels))];
-  const crisis = new CrisisDetector(readDataFile(join(finnishDir, 'triage'), 'crisis.json', crisisPatternsSchema));
+  const crisis = loadCrisisDetector(finnishDir);
   // Every fold's test part is every k-th example, so each label is spread over the folds.
   const predictions = [];
   let trainingMs = 0;

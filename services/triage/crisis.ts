@@ -11,6 +11,11 @@ export const crisisPatternsSchema = z.strictObject({
   violence: z.array(text),
   medical: z.array(text),
   poisoning: z.array(text),
+  /**
+   * Signs that mean a crisis only together, anywhere in one message: each rule has groups of phrases, and
+   * one phrase of every group must occur (a wood stove and a headache: carbon monoxide).
+   */
+  together: z.array(z.strictObject({ kind: z.enum(CRISIS_KINDS), all: z.array(z.array(text).min(1)).min(2) })).default([]),
   /** Everyday idioms that use the same words ("tapan aikaa", "kuolen nauruun"): removed before matching. */
   notCrisis: z.array(text),
 });
@@ -55,10 +60,12 @@ const IDIOM_GAP = 1;
  */
 export class CrisisDetector {
   private readonly phrases: { kind: CrisisKind; phrase: Phrase }[];
+  private readonly together: { kind: CrisisKind; groups: Phrase[][] }[];
   private readonly idioms: Phrase[];
 
   constructor(patterns: CrisisPatterns) {
     this.phrases = CRISIS_KINDS.flatMap((kind) => patterns[kind].map((pattern) => ({ kind, phrase: compile(pattern) })));
+    this.together = patterns.together.map(({ kind, all }) => ({ kind, groups: all.map((group) => group.map(compile)) }));
     this.idioms = patterns.notCrisis.map(compile);
   }
 
@@ -74,7 +81,9 @@ export class CrisisDetector {
     for (let at = 0; at < tokens.length; at++) {
       for (const { kind, phrase } of this.phrases) if (matchesAt(tokens, at, phrase, CRISIS_GAP) !== undefined) return { kind, idiom };
     }
-    return { idiom };
+    const occurs = (phrase: Phrase) => tokens.some((_, at) => matchesAt(tokens, at, phrase, CRISIS_GAP) !== undefined);
+    const rule = this.together.find(({ groups }) => groups.every((group) => group.some(occurs)));
+    return rule ? { kind: rule.kind, idiom } : { idiom };
   }
 
   private withoutIdioms(tokens: string[]): string[] {

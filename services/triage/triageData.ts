@@ -25,9 +25,11 @@ export function trainingExamples(localeDir: string, serviceIds: readonly string[
   return [...readLabelledFile(join(dir, 'train.tsv'), labels), ...fromLexicon];
 }
 
+export function loadCrisisDetector(localeDir: string): CrisisDetector {
+  return new CrisisDetector(readDataFile(triageDir(localeDir), 'crisis.json', crisisPatternsSchema));
+}
+
 /** Trains the classifier and loads the crisis patterns: done once at start-up. */
 export function buildTriage(localeDir: string, serviceIds: readonly string[]): Triage {
-  const classifier = TextClassifier.train(trainingExamples(localeDir, serviceIds));
-  const crisis = new CrisisDetector(readDataFile(triageDir(localeDir), 'crisis.json', crisisPatternsSchema));
-  return new Triage(classifier, crisis);
+  return new Triage(TextClassifier.train(trainingExamples(localeDir, serviceIds)), loadCrisisDetector(localeDir));
 }

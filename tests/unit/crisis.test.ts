@@ -53,3 +53,35 @@ describe('crisis detection with the real Finnish patterns', () => {
     expect(detector.detect('tapan aikaa mutta oikeesti haluun kuolla')).toBe('selfHarm');
   });
 });
+
+describe('signs that mean a crisis only together', () => {
+  const patterns = crisisPatternsSchema.parse({
+    selfHarm: [],
+    violence: [],
+    medical: [],
+    poisoning: [],
+    together: [{ kind: 'poisoning', all: [['takka*', 'kamiina*'], ['paansar*', 'huimaa']] }],
+    notCrisis: [],
+  });
+  const small = new CrisisDetector(patterns);
+
+  it('raises the alarm when one phrase of every group occurs, however far apart', () => {
+    expect(small.detect('laitoin kamiinan päälle illalla kun oli kylmä ja nyt koko perheellä on kova päänsärky')).toBe('poisoning');
+  });
+
+  it('stays quiet when only one group occurs', () => {
+    expect(small.detect('takka vetää huonosti')).toBeUndefined();
+    expect(small.detect('mulla on päänsärkyä')).toBeUndefined();
+  });
+
+  it('is optional in the data file', () => {
+    const { together, ...rest } = patterns;
+    expect(together).toHaveLength(1);
+    expect(crisisPatternsSchema.parse(rest).together).toEqual([]);
+  });
+
+  it('the real Finnish patterns know a stove and a headache far apart', () => {
+    expect(detector.detect('Lämmitettiin puuhellaa koko ilta koska patterit ei toimi, ja nyt mulla ja lapsilla on tosi paha päänsärky')).toBe('poisoning');
+    expect(detector.detect('puuhella on rikki ja vuokranantaja ei korjaa')).toBeUndefined();
+  });
+});
