@@ -10,7 +10,7 @@ import { Nlp } from '@nlpjs/nlp';
 import { LangFi } from '@nlpjs/lang-fi';
 import { readLabelledFile } from '../services/triage/corpus';
 import { evaluate, type Evaluation, type Prediction } from '../services/triage/evaluation';
-import { NONE, labelOf } from '../services/triage/triage';
+import { NONE, predictionOf } from '../services/triage/triage';
 import { buildFinnishTriage, finnishDir, finnishTrainingExamples, knownLabels } from './projectTriage';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
@@ -37,6 +37,7 @@ function report(name: string, result: Evaluation): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`== ${name}: ${result.total} messages`);
   out(`accuracy ${percent(result.accuracy)}   crisis recall ${percent(result.crisisRecall)}   none recall ${percent(result.noneRecall)}   macro F1 ${result.macroF1.toFixed(3)}`);
+  out(`112 and the crisis line shown for ${percent(result.crisisShownRecall)} of crisis messages (full reply or safety note); safety note on ${percent(result.safetyNoteRate)} of the others`);
   out();
   out('| label | support | precision | recall | F1 |');
   out('|:--|--:|--:|--:|--:|');
@@ -51,7 +52,7 @@ function report(name: string, result: Evaluation): void {
   for (const expected of labels) out(`| ${expected} | ${labels.map((predicted) => result.confusion[expected]![predicted] || '.').join(' | ')} |`);
   out();
   out(`misses (${result.misses.length}):`);
-  for (const miss of result.misses) out(`  expected ${miss.expected.padEnd(13)} got ${miss.predicted.padEnd(13)} ${miss.text}`);
+  for (const miss of result.misses) out(`  expected ${miss.expected.padEnd(13)} got ${miss.predicted.padEnd(13)} ${miss.safetyNote ? '[safety note] ' : ''}${miss.text}`);
   out();
 }
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const file = args.find((arg) => !arg.startsWith('--')) ?? join(finnishDir, 'triage', 'heldout.tsv');
   const lines = readLabelledFile(file, knownLabels);
   const triage = buildFinnishTriage();
-  const ours = evaluate(lines.map((line) => ({ text: line.text, expected: line.label, predicted: labelOf(triage.assess(line.text)) })));
+  const ours = evaluate(lines.map((line) => predictionOf(line, triage.assess(line.text))));
   report('Apu ku apu classifier', ours);
   if (!args.includes('--no-nlpjs')) {
     const theirs = evaluate(await nlpjsPredictions(lines));

@@ -1,5 +1,5 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
-import { crisisReply } from '../../dialogs/crisisReply';
+import { crisisReply, safetyNote } from '../../dialogs/crisisReply';
 import type { Locale } from '../../services/locales/locale';
 import type { Logger } from '../../services/logging/logger';
 import type { Triage } from '../../services/triage/triage';
@@ -7,8 +7,9 @@ import type { Triage } from '../../services/triage/triage';
 /**
  * Safety first: every message is checked for a crisis before anything else, in every dialog. The answer
  * (112, the crisis helpline, the Poison Information Centre for poisoning, the desk) is sent at once and the
- * turn goes no further, so the dialog in progress waits where it was. It runs before the turn lock and
- * touches no state, so it answers even while Redis is down.
+ * turn goes no further, so the dialog in progress waits where it was. A weaker sign adds a short safety note
+ * and lets the turn go on. It runs before the turn lock and touches no state, so it answers even while Redis
+ * is down.
  */
 export class CrisisMiddleware implements Middleware {
   constructor(
@@ -20,7 +21,12 @@ export class CrisisMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const { activity } = context;
     if (activity.type === ActivityTypes.Message && typeof activity.text === 'string') {
-      const crisis = this.triage.assess(activity.text).crisis;
+      const { crisis, caution } = this.triage.assess(activity.text);
+      if (caution) {
+        // Some sign of a crisis, not enough to stop: the safety note first, then the matter as usual.
+        this.logger.info({ channelId: activity.channelId }, 'safety note shown');
+        await context.sendActivities(safetyNote(this.locale).map((text) => ({ type: ActivityTypes.Message, text })));
+      }
       if (crisis) {
         // Only the kind is logged, never the words: health data is a special category.
         this.logger.info({ crisis, channelId: activity.channelId }, 'crisis reply shown');

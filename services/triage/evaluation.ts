@@ -3,6 +3,8 @@ export interface Prediction {
   text: string;
   expected: string;
   predicted: string;
+  /** The safety note (112, the crisis line) was shown beside the answer. */
+  safetyNote?: boolean;
 }
 
 export interface LabelFigures {
@@ -16,8 +18,12 @@ export interface LabelFigures {
 export interface Evaluation {
   total: number;
   accuracy: number;
-  /** Share of crisis messages recognised as crisis. */
+  /** Share of crisis messages recognised as crisis (the full crisis reply). */
   crisisRecall: number;
+  /** Share of crisis messages shown 112 and the crisis line: the full reply or the safety note. */
+  crisisShownRecall: number;
+  /** Share of the other messages that got the safety note. */
+  safetyNoteRate: number;
   /** Share of messages outside the directory answered with none. */
   noneRecall: number;
   macroF1: number;
@@ -48,10 +54,14 @@ export function evaluate(predictions: readonly Prediction[]): Evaluation {
     .filter((figures) => figures.support > 0);
   const recallOf = (label: string) => perLabel.find((figures) => figures.label === label)?.recall ?? 0;
   const misses = predictions.filter((entry) => entry.expected !== entry.predicted);
+  const crises = predictions.filter((entry) => entry.expected === 'crisis');
+  const others = predictions.filter((entry) => entry.expected !== 'crisis');
   return {
     total: predictions.length,
     accuracy: ratio(predictions.length - misses.length, predictions.length),
     crisisRecall: recallOf('crisis'),
+    crisisShownRecall: ratio(crises.filter((entry) => entry.predicted === 'crisis' || entry.safetyNote).length, crises.length),
+    safetyNoteRate: ratio(others.filter((entry) => entry.safetyNote).length, others.length),
     noneRecall: recallOf('none'),
     macroF1: ratio(
       perLabel.reduce((sum, figures) => sum + figures.f1, 0),

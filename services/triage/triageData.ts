@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { readDataFile, text } from '../locales/dataFile';
 import { TextClassifier, type LabelledText } from './classifier';
 import { readLabelledFile } from './corpus';
-import { CrisisDetector, crisisPatternsSchema } from './crisis';
-import { CRISIS, NONE, Triage } from './triage';
+import { CrisisDetector, crisisPatternsSchema, type CrisisPatterns } from './crisis';
+import { CRISIS, DEFAULT_THRESHOLDS, NONE, Triage } from './triage';
 
 const lexiconSchema = z.record(z.string(), z.array(text));
 
@@ -25,11 +25,11 @@ export function trainingExamples(localeDir: string, serviceIds: readonly string[
   return [...readLabelledFile(join(dir, 'train.tsv'), labels), ...fromLexicon];
 }
 
-export function loadCrisisDetector(localeDir: string): CrisisDetector {
-  return new CrisisDetector(readDataFile(triageDir(localeDir), 'crisis.json', crisisPatternsSchema));
+export function loadCrisisPatterns(localeDir: string): CrisisPatterns {
+  return readDataFile(triageDir(localeDir), 'crisis.json', crisisPatternsSchema);
 }
 
 /** Trains the classifier and loads the crisis patterns: done once at start-up. */
-export function buildTriage(localeDir: string, serviceIds: readonly string[]): Triage {
-  return new Triage(TextClassifier.train(trainingExamples(localeDir, serviceIds)), loadCrisisDetector(localeDir));
+export function buildTriage(localeDir: string, serviceIds: readonly string[], thresholds = DEFAULT_THRESHOLDS): Triage {
+  return new Triage(TextClassifier.train(trainingExamples(localeDir, serviceIds)), new CrisisDetector(loadCrisisPatterns(localeDir)), thresholds);
 }

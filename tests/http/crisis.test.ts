@@ -1,3 +1,8 @@
+import { join } from 'node:path';
+import { SERVICE_IDS } from '../../services/directory/directory';
+import { defaultLocalesDir } from '../../services/locales/locale';
+import { DEFAULT_THRESHOLDS } from '../../services/triage/triage';
+import { buildTriage } from '../../services/triage/triageData';
 import { capturingLogger, finnish, message, startBot, startBotWithoutRedis, texts } from '../support/botTestKit';
 
 const { t } = finnish().messages;
@@ -61,6 +66,28 @@ describe('a crisis, in any dialog, before anything else', () => {
       expect(status).toBe(200);
       expect(texts(replies)[0]).toBe(t('crisis.intro'));
       expect(texts(replies)).not.toContain(t('error.apology'));
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('adds a short safety note for a weaker sign, and still answers the matter', async () => {
+    // Thresholds set so that every told matter carries a weak sign and none a sure one: the mechanism, not the figures.
+    const triage = buildTriage(join(defaultLocalesDir(), 'fi'), SERVICE_IDS, { ...DEFAULT_THRESHOLDS, crisis: 2, caution: 0 });
+    const bot = await startBot({ triage });
+    try {
+      await bot.send(message('caution', 'hei'));
+      const { replies } = await bot.send(message('caution', 'kela ei oo maksanu mun asumistukea'));
+      const said = texts(replies);
+      expect(said[0]).toBe(t('crisis.caution', { phone: urgent('hatanumero') }));
+      expect(said[1]).toBe(t('crisis.helpline', { phone: urgent('kriisipuhelin') }));
+      expect(said).not.toContain(t('crisis.intro'));
+      // The matter is answered in the same turn: the service card follows the note.
+      expect(JSON.stringify(replies.slice(2))).toContain(finnish().services.get('kela')!.name);
+
+      // A short answer to a question is not a matter told: no note.
+      const short = await bot.send(message('caution', 'jokin muu'));
+      expect(texts(short.replies)).not.toContain(t('crisis.caution', { phone: urgent('hatanumero') }));
     } finally {
       await bot.stop();
     }

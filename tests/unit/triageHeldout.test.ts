@@ -4,7 +4,7 @@ import { SERVICE_IDS } from '../../services/directory/directory';
 import { defaultLocalesDir } from '../../services/locales/locale';
 import { readLabelledFile } from '../../services/triage/corpus';
 import { evaluate } from '../../services/triage/evaluation';
-import { CRISIS, NONE, labelOf } from '../../services/triage/triage';
+import { CRISIS, NONE, predictionOf } from '../../services/triage/triage';
 import { finnishTriage } from '../support/botTestKit';
 
 const root = join(__dirname, '..', '..');
@@ -21,7 +21,7 @@ describe('triage on the held-out Finnish messages (never trained on)', () => {
   const heldout = readLabelledFile(join(defaultLocalesDir(), 'fi', 'triage', 'heldout.tsv'), new Set([...SERVICE_IDS, NONE, CRISIS]));
   const triage = finnishTriage();
   const result = evaluate(
-    heldout.map((line) => ({ text: line.text, expected: line.label, predicted: labelOf(triage.assess(line.text)) })),
+    heldout.map((line) => predictionOf(line, triage.assess(line.text))),
   );
 
   it('has every label in the held-out file', () => {
