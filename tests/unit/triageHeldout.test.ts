@@ -32,7 +32,10 @@ describe('triage on the held-out Finnish messages (never trained on)', () => {
     // Rounded to the 0.1 % that README shows.
     const atLeast = (value: number, stated: number) => expect(Math.round(value * 1000)).toBeGreaterThanOrEqual(Math.round(stated * 1000));
     atLeast(result.accuracy, statedInReadme('top-1 accuracy'));
-    atLeast(result.crisisRecall, statedInReadme('crisis recall'));
+    atLeast(result.crisisShownRecall, statedInReadme('crisis recall: 112 and the crisis line shown at once'));
+    atLeast(result.crisisRecall, statedInReadme('crisis recall: the full crisis reply'));
     atLeast(result.noneRecall, statedInReadme('outside the directory answered with none'));
+    // The safety note is a cost to ordinary matters: it may not grow past what README states.
+    expect(Math.round(result.safetyNoteRate * 1000)).toBeLessThanOrEqual(Math.round(statedInReadme('safety note shown beside an ordinary matter') * 1000));
   });
 });
