@@ -6,6 +6,7 @@ import { HelpDeskBot } from '../../bot/helpDeskBot';
 import { ResidentInputMiddleware } from '../../bot/middleware/residentInput';
 import { LivingRoomTexts } from '../../services/livingRoom/livingRoomTexts';
 import type { MessageKey } from '../../services/locales/messages';
+import type { Triage } from '../../services/triage/triage';
 import { finnish, finnishTriage } from '../support/botTestKit';
 
 /**
@@ -53,10 +54,10 @@ export interface TestBot {
   seen: string[];
 }
 
-export function testBot(clock: () => Date = () => NOW): TestBot {
+export function testBot(clock: () => Date = () => NOW, triage: Triage = finnishTriage()): TestBot {
   const storage = new RecordingStorage();
   const conversationState = new ConversationState(storage);
-  const bot = new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, clock, finnishTriage())), locale);
+  const bot = new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, clock, triage)), locale);
   const adapter = new TestAdapter(async (context) => bot.run(context));
   const seen: string[] = [];
   adapter.use(new ResidentInputMiddleware(locale, MAX_MESSAGE_CHARS));
