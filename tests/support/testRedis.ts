@@ -34,3 +34,21 @@ export async function deleteKeysWithPrefix(client: Redis, prefix: string): Promi
   const keys = await keysWithPrefix(client, prefix);
   await Promise.all(keys.map((key) => client.del(key)));
 }
+
+/**
+ * The part of a key that Redis Cluster hashes to choose its slot: the text inside the first {…} that is not
+ * empty, or else the whole key. Keys with the same part always share one slot.
+ */
+export function clusterHashPart(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  return close === -1 || close === open + 1 ? key : key.slice(open + 1, close);
+}
+
+/** A client for a Redis that is not there (nothing listens on port 1): every command fails at once. */
+export function connectUnreachableRedis(): Redis {
+  const client = new Redis({ host: '127.0.0.1', port: 1, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  return client;
+}
