@@ -10,6 +10,9 @@ import { LocalTurnLock, RedisTurnLock, type TurnLock } from '../services/locks/t
 import type { Logger } from '../services/logging/logger';
 import { closeRedisClient, isRedisReachable, type RedisClient } from '../services/redis/connection';
 import { RedisStorage } from '../services/storage/redisStorage';
+import { CallbackStore } from '../services/callbacks/callbackStore';
+import { SuggestionStore } from '../services/suggestions/suggestionStore';
+import { officeHoursSchema, type OfficeHours } from '../services/time/callbackWindow';
 import { createAdapter, createTurnErrorHandler } from './adapter';
 import type { Config } from './config';
 import { HelpDeskBot } from './helpDeskBot';
@@ -33,6 +36,8 @@ export interface AppParts {
   triage?: Triage;
   /** Turn lock override for tests (defaults to the Redis lock, or an in-process lock without Redis). */
   lock?: TurnLock;
+  /** Where callback requests go, for tests of a failing store (defaults to Redis; none without Redis). */
+  callbacks?: Pick<CallbackStore, 'create'>;
   /** Bot override for benchmarks (an echo bot on the same stack). */
   createBot?: (parts: { conversationState: ConversationState; locale: Locale }) => ActivityHandler;
 }
@@ -69,7 +74,24 @@ export function createApp(parts: AppParts): App {
 
   const bot =
     parts.createBot?.({ conversationState, locale }) ??
-    new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, parts.clock ?? (() => new Date()), triage)), locale);
+    new HelpDeskBot(
+      conversationState,
+      new DialogRunner(
+        conversationState,
+        new MainDialog(locale, {
+          clock: parts.clock ?? (() => new Date()),
+          triage,
+          callbacks: {
+            requests: parts.callbacks ?? (redis ? new CallbackStore(redis, { prefix: config.REDIS_KEY_PREFIX, retentionDays: config.CALLBACK_RETENTION_DAYS }) : undefined),
+            officeHours: officeHoursOf(config),
+            retentionDays: config.CALLBACK_RETENTION_DAYS,
+            logger,
+          },
+          suggestions: { suggestions: redis ? new SuggestionStore(redis, { prefix: config.REDIS_KEY_PREFIX }) : undefined, logger },
+        }),
+      ),
+      locale,
+    );
 
   const http = createServer({
     adapter,
@@ -96,4 +118,8 @@ export function createApp(parts: AppParts): App {
       if (redis) await closeRedisClient(redis);
     },
   };
+}
+
+function officeHoursOf(config: Config): OfficeHours {
+  return officeHoursSchema.parse({ days: config.OFFICE_DAYS, opens: config.OFFICE_OPENS, closes: config.OFFICE_CLOSES });
 }

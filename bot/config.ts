@@ -11,6 +11,8 @@ const integer = (min: number, max: number, fallback: number) =>
       .max(max, `expected a whole number from ${min} to ${max}`)
       .default(fallback),
   );
+const clock = (fallback: string) =>
+  z.preprocess(blankAsUnset, z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 09:00').default(fallback));
 const optionalText = z.preprocess(blankAsUnset, z.string().optional());
 
 const environmentSchema = z
@@ -31,6 +33,17 @@ const environmentSchema = z
     MAX_MESSAGE_CHARS: integer(100, 100_000, 2000),
     SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 10_000),
     LOCALES_DIR: optionalText,
+    CALLBACK_RETENTION_DAYS: integer(1, 3650, 30),
+    OFFICE_DAYS: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .regex(/^[1-7](,[1-7])*$/, 'expected ISO weekdays separated by commas, 1 = Monday … 7 = Sunday, e.g. 1,2,3,4,5')
+        .default('1,2,3,4,5')
+        .transform((days) => [...new Set(days.split(',').map(Number))]),
+    ),
+    OFFICE_OPENS: clock('09:00'),
+    OFFICE_CLOSES: clock('15:00'),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppType: z.preprocess(blankAsUnset, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
@@ -39,6 +52,9 @@ const environmentSchema = z
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && !env.REDIS_URL) {
       context.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required when NODE_ENV=production (Redis is the system of record)' });
+    }
+    if (env.OFFICE_OPENS >= env.OFFICE_CLOSES) {
+      context.addIssue({ code: 'custom', path: ['OFFICE_CLOSES'], message: `must be after OFFICE_OPENS (${env.OFFICE_OPENS})` });
     }
     if (env.MicrosoftAppId && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
       context.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set' });

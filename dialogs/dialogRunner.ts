@@ -5,7 +5,7 @@ import { MAIN_DIALOG, type MainDialog, type MainDialogOptions } from './mainDial
 
 /**
  * Runs one turn of the dialogs: continues the dialog in progress, or starts the main menu when none is,
- * and carries out what an interruption asked for (start again, back to the menu, or end).
+ * and carries out what an interruption asked for (start again, back to the menu, a callback request, or end).
  */
 export class DialogRunner {
   private readonly dialogs: DialogSet;
@@ -28,7 +28,9 @@ export class DialogRunner {
     const result = await dc.continueDialog();
     const next = afterInterruption(context);
     if (next === 'quit') return;
-    if (next === 'restart') {
+    if (next === 'callback' || next === 'urgentCallback') {
+      await dc.beginDialog(MAIN_DIALOG, { callback: { urgent: next === 'urgentCallback' } } satisfies MainDialogOptions);
+    } else if (next === 'restart') {
       await dc.beginDialog(MAIN_DIALOG, {} satisfies MainDialogOptions);
     } else if (next === 'cancel' || result.status === DialogTurnStatus.empty) {
       await dc.beginDialog(MAIN_DIALOG, { again: next === 'cancel', openedByMessage: !next } satisfies MainDialogOptions);

@@ -85,6 +85,7 @@ class FinnishChoicePrompt extends ChoicePrompt {
     id: string,
     private readonly deskLocale: Locale,
     private readonly freeTextPicks?: number,
+    private readonly freeTextMayBeDigits = false,
   ) {
     super(id, countAttempts<FoundChoice>, PROMPT_CULTURE, {
       [PROMPT_CULTURE]: choiceOptions(deskLocale),
@@ -104,7 +105,7 @@ class FinnishChoicePrompt extends ChoicePrompt {
     const found = answer ? recognizeButton(this.deskLocale, answer, choices, true) : undefined;
     if (found) return { succeeded: true, value: found };
     const picked = this.freeTextPicks === undefined ? undefined : choices[this.freeTextPicks];
-    if (picked && answer && /\p{L}/u.test(answer)) {
+    if (picked && answer && (this.freeTextMayBeDigits ? /[\p{L}\p{N}]/u : /\p{L}/u).test(answer)) {
       return { succeeded: true, value: { index: this.freeTextPicks!, value: picked.value, score: 0, synonym: FREE_TEXT } };
     }
     return { succeeded: false };
@@ -136,10 +137,11 @@ class FinnishConfirmPrompt extends ConfirmPrompt {
 
 /**
  * A ChoicePrompt that speaks Finnish ("a, b tai c") and shows its choices as buttons. With `freeTextPicks`,
- * an answer that picks no button but has words in it picks that choice (see `isFreeText`).
+ * an answer that picks no button but has words in it picks that choice (see `isFreeText`); with
+ * `freeTextMayBeDigits`, digits alone will do too ("14.30" for a time).
  */
-export function createChoicePrompt(id: string, locale: Locale, options: { freeTextPicks?: number } = {}): ChoicePrompt {
-  return new FinnishChoicePrompt(id, locale, options.freeTextPicks);
+export function createChoicePrompt(id: string, locale: Locale, options: { freeTextPicks?: number; freeTextMayBeDigits?: boolean } = {}): ChoicePrompt {
+  return new FinnishChoicePrompt(id, locale, options.freeTextPicks, options.freeTextMayBeDigits);
 }
 
 /** A ConfirmPrompt with Finnish yes/no buttons (confirm.yes, confirm.no) that also understands their synonyms. */

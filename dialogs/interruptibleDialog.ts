@@ -6,10 +6,16 @@ import { deskContactLine } from './deskContact';
 
 /** What an interruption that ended the dialogs asks the runner to do next. */
 export type AfterInterruption = Exclude<Interruption, AnsweredInterruption>;
-export type AnsweredInterruption = 'help' | 'human' | 'callback';
+export type AnsweredInterruption = 'help' | 'human';
 export function isAnswered(interruption: Interruption): interruption is AnsweredInterruption {
-  return interruption === 'help' || interruption === 'human' || interruption === 'callback';
+  return interruption === 'help' || interruption === 'human';
 }
+export function isCallbackRequest(interruption: Interruption): interruption is 'callback' | 'urgentCallback' {
+  return interruption === 'callback' || interruption === 'urgentCallback';
+}
+
+/** The callback dialog's id: while it runs, "soittakaa minulle" is an answer to it, not a new request. */
+export const CALLBACK_DIALOG = 'callback';
 const AFTER_INTERRUPTION = Symbol('afterInterruption');
 
 export function afterInterruption(context: TurnContext): AfterInterruption | undefined {
@@ -34,7 +40,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const interruption = this.interruptionIn(innerDc.context);
-    if (interruption) return this.interrupt(innerDc, interruption);
+    const inCallback = this.id === CALLBACK_DIALOG || innerDc.activeDialog?.id === CALLBACK_DIALOG;
+    if (interruption && !(inCallback && isCallbackRequest(interruption))) return this.interrupt(innerDc, interruption);
     return super.onContinueDialog(innerDc);
   }
 
@@ -45,14 +52,12 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     return this.interruptions.recognize(activity.text);
   }
 
-  /** Help, a person or a callback are answered, and then the same question is asked again. */
+  /** Help and a person are answered, and then the same question is asked again. */
   protected async answer(context: TurnContext, interruption: AnsweredInterruption): Promise<void> {
     const { t } = this.locale.messages;
     const lines: Record<AnsweredInterruption, string[]> = {
       help: [t('help.intro'), t('help.commands')],
       human: [t('human.intro'), deskContactLine(this.locale)],
-      // Callback requests are filed here once that dialog exists (issue 4); until then, the phone number.
-      callback: [t('callback.notYetAvailable'), deskContactLine(this.locale)],
     };
     await context.sendActivities(lines[interruption].map((text) => ({ type: ActivityTypes.Message, text })));
   }
@@ -64,8 +69,10 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       return Dialog.EndOfTurn;
     }
     const { t } = this.locale.messages;
-    const farewell: Record<AfterInterruption, string> = { restart: t('restart.done'), cancel: t('cancel.done'), quit: t('quit.done') };
-    await innerDc.context.sendActivity(farewell[interruption]);
+    // A callback request needs no farewell: the callback dialog introduces itself.
+    const farewell: Partial<Record<AfterInterruption, string>> = { restart: t('restart.done'), cancel: t('cancel.done'), quit: t('quit.done') };
+    const said = farewell[interruption];
+    if (said) await innerDc.context.sendActivity(said);
     innerDc.context.turnState.set(AFTER_INTERRUPTION, interruption);
     return innerDc.cancelAllDialogs(true);
   }

@@ -1,13 +1,14 @@
 import { WaterfallDialog, type FoundChoice, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
-import { deskContactLine } from './deskContact';
 import type { Triage } from '../services/triage/triage';
 import { normalizeFinnish } from '../services/understanding/interruptions';
 import { buildChoices, createChoicePrompt, isFreeText, recognizeButton } from './finnishPrompts';
-import { InterruptibleDialog, isAnswered } from './interruptibleDialog';
+import { CallbackDialog, type CallbackDeps, type CallbackOptions } from './callbackDialog';
+import { InterruptibleDialog, isAnswered, isCallbackRequest } from './interruptibleDialog';
 import { LivingRoomDialog } from './livingRoomDialog';
-import { TriageDialog, type TriageOptions } from './triageDialog';
+import { SuggestionDialog, type SuggestionDeps } from './suggestionDialog';
+import { TriageDialog, isTriageOutcome, type TriageOptions } from './triageDialog';
 
 export const MAIN_DIALOG = 'main';
 const MENU_PROMPT = 'main.menu';
@@ -32,26 +33,41 @@ export interface MainDialogOptions {
   openedByMessage?: boolean;
   /** Asking again after a branch ended: menu.again instead of menu.prompt. */
   again?: boolean;
+  /** "Soittakaa minulle" (or the urgent button of a crisis reply) was said in another dialog: straight to it. */
+  callback?: { urgent: boolean };
+}
+
+export interface MainDialogDeps {
+  clock: () => Date;
+  triage: Triage;
+  callbacks: Omit<CallbackDeps, 'clock'>;
+  suggestions: Omit<SuggestionDeps, 'clock'>;
 }
 
 /** The main menu: tell your matter, ask for a callback, the living room, leave a suggestion. */
 export class MainDialog extends InterruptibleDialog {
-  constructor(locale: Locale, clock: () => Date, triage: Triage) {
+  constructor(locale: Locale, { clock, triage, callbacks, suggestions }: MainDialogDeps) {
     super(MAIN_DIALOG, locale);
     // Whatever the resident writes at the menu that is not a button is their matter, in their own words.
     this.addDialog(createChoicePrompt(MENU_PROMPT, locale, { freeTextPicks: MATTER }));
     this.addDialog(new LivingRoomDialog(locale, clock));
     this.addDialog(new TriageDialog(locale, triage));
-    this.addDialog(new WaterfallDialog(STEPS, [this.askBranch, this.openBranch, this.loop]));
+    this.addDialog(new CallbackDialog(locale, { ...callbacks, clock }));
+    this.addDialog(new SuggestionDialog(locale, { ...suggestions, clock }));
+    this.addDialog(new WaterfallDialog(STEPS, [this.askBranch, this.openBranch, this.followUp, this.loop]));
     this.initialDialogId = STEPS;
   }
 
   private readonly askBranch = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> => {
+    if (step.options.callback) return step.beginDialog(CallbackDialog.id, { urgent: step.options.callback.urgent } satisfies CallbackOptions);
     const choices = buildChoices(this.locale, MENU.map((item) => item.label));
     const firstMessage = step.options.openedByMessage ? step.context.activity.text : undefined;
     if (firstMessage) {
       // An opening "apua" or "haluun puhua ihmiselle" is answered before the menu is shown.
       const interruption = this.interruptionIn(step.context);
+      if (interruption && isCallbackRequest(interruption)) {
+        return step.beginDialog(CallbackDialog.id, { urgent: interruption === 'urgentCallback' } satisfies CallbackOptions);
+      }
       if (interruption && isAnswered(interruption)) {
         await this.answer(step.context, interruption);
       } else {
@@ -73,9 +89,9 @@ export class MainDialog extends InterruptibleDialog {
   };
 
   private readonly openBranch = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> => {
-    const chosen = step.result as FoundChoice | undefined;
-    // The opening message went straight to triage, which has ended: back to the menu.
-    if (!chosen) return step.next();
+    // The opening message went straight to triage or a callback, which has ended: its outcome goes on.
+    if (!isFoundChoice(step.result)) return step.next(step.result);
+    const chosen = step.result;
     const branch: Branch = MENU[chosen.index]!.branch;
     switch (branch) {
       case 'livingRoom':
@@ -90,16 +106,23 @@ export class MainDialog extends InterruptibleDialog {
         return step.beginDialog(TriageDialog.id, { matter: onlyTheButton ? undefined : typed } satisfies TriageOptions);
       }
       case 'callback':
+        return step.beginDialog(CallbackDialog.id, {} satisfies CallbackOptions);
       case 'suggestion':
-        // Built in the following issues (callback requests, suggestions); until then, say so honestly.
-        await step.context.sendActivities([
-          { type: 'message', text: this.locale.messages.t('feature.notYetAvailable') },
-          { type: 'message', text: deskContactLine(this.locale) },
-        ]);
-        return step.next();
+        return step.beginDialog(SuggestionDialog.id);
     }
+  };
+
+  /** "Pyydä soittoa" after triage: the callback dialog, with the matter already told. */
+  private readonly followUp = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> => {
+    const outcome = step.result;
+    if (isTriageOutcome(outcome) && outcome.callback) return step.beginDialog(CallbackDialog.id, outcome.callback satisfies CallbackOptions);
+    return step.next();
   };
 
   private readonly loop = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> =>
     step.replaceDialog(STEPS, { again: true } satisfies MainDialogOptions);
+}
+
+function isFoundChoice(value: unknown): value is FoundChoice {
+  return typeof value === 'object' && value !== null && typeof (value as FoundChoice).index === 'number' && typeof (value as FoundChoice).value === 'string';
 }

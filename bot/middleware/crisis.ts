@@ -1,4 +1,4 @@
-import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, type Middleware, type TurnContext } from 'botbuilder';
 import { crisisReply, safetyNote } from '../../dialogs/crisisReply';
 import type { Locale } from '../../services/locales/locale';
 import type { Logger } from '../../services/logging/logger';
@@ -30,7 +30,13 @@ export class CrisisMiddleware implements Middleware {
       if (crisis) {
         // Only the kind is logged, never the words: health data is a special category.
         this.logger.info({ crisis, channelId: activity.channelId }, 'crisis reply shown');
-        await context.sendActivities(crisisReply(this.locale, crisis).map((text) => ({ type: ActivityTypes.Message, text })));
+        const lines = crisisReply(this.locale, crisis);
+        // The last line carries the offer of an urgent callback as a button (or typed: "kiireellinen soitto").
+        const urgentCallback = this.locale.messages.t('crisis.choice.urgentCallback');
+        await context.sendActivities([
+          ...lines.slice(0, -1).map((text) => ({ type: ActivityTypes.Message, text })),
+          MessageFactory.suggestedActions([urgentCallback], lines[lines.length - 1]),
+        ]);
         return;
       }
     }

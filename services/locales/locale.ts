@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { loadServiceDirectory, loadUrgentContacts, type ServiceDirectory, type UrgentContacts } from '../directory/directory';
 import { livingRoomSchema, type LivingRoom } from '../livingRoom/livingRoom';
+import { loadTimeVocabulary, type TimeVocabulary } from '../time/timeVocabulary';
 import { interruptionPhrasesSchema, type InterruptionPhrases } from '../understanding/interruptions';
 import { LocaleDataError, isoDate, readDataFile, text } from './dataFile';
 import { Messages } from './messages';
@@ -32,6 +33,8 @@ export interface Locale {
   services: ServiceDirectory;
   /** Shown at once in a crisis. */
   urgent: UrgentContacts;
+  /** Words of days, dates and clock times: what a resident may say of a time to call, and how a window is told. */
+  time: TimeVocabulary;
 }
 
 export function loadLocale(localesDir: string, language = 'fi'): Locale {
@@ -51,6 +54,7 @@ export function loadLocale(localesDir: string, language = 'fi'): Locale {
     livingRoom: readDataFile(dir, 'livingRoom.json', livingRoomSchema),
     services: loadServiceDirectory(dir),
     urgent: loadUrgentContacts(dir),
+    time: loadTimeVocabulary(localesDir, language),
   };
 }
 

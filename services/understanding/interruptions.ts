@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { text } from '../locales/dataFile';
 
 /** What a resident can say at any step, whatever the dialog is asking. */
-export const INTERRUPTIONS = ['callback', 'human', 'restart', 'cancel', 'quit', 'help'] as const;
+export const INTERRUPTIONS = ['urgentCallback', 'callback', 'human', 'restart', 'cancel', 'quit', 'help'] as const;
 export type Interruption = (typeof INTERRUPTIONS)[number];
 
 const phrases = z.strictObject({

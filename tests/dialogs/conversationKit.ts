@@ -6,6 +6,9 @@ import { HelpDeskBot } from '../../bot/helpDeskBot';
 import { ResidentInputMiddleware } from '../../bot/middleware/residentInput';
 import { LivingRoomTexts } from '../../services/livingRoom/livingRoomTexts';
 import type { MessageKey } from '../../services/locales/messages';
+import type { CallbackStore } from '../../services/callbacks/callbackStore';
+import type { SuggestionStore } from '../../services/suggestions/suggestionStore';
+import { DEFAULT_OFFICE_HOURS } from '../../services/time/callbackWindow';
 import type { Triage } from '../../services/triage/triage';
 import { finnish, finnishTriage } from '../support/botTestKit';
 
@@ -54,10 +57,27 @@ export interface TestBot {
   seen: string[];
 }
 
-export function testBot(clock: () => Date = () => NOW, triage: Triage = finnishTriage()): TestBot {
+export interface TestBotParts {
+  clock?: () => Date;
+  triage?: Triage;
+  /** Where callback requests go: a real Redis store in the callback tests; none (not stored) otherwise. */
+  callbacks?: Pick<CallbackStore, 'create'>;
+  suggestions?: Pick<SuggestionStore, 'add'>;
+}
+
+export const OFFICE_HOURS = DEFAULT_OFFICE_HOURS;
+export const RETENTION_DAYS = 30;
+
+export function testBot(parts: TestBotParts = {}): TestBot {
   const storage = new RecordingStorage();
   const conversationState = new ConversationState(storage);
-  const bot = new HelpDeskBot(conversationState, new DialogRunner(conversationState, new MainDialog(locale, clock, triage)), locale);
+  const mainDialog = new MainDialog(locale, {
+    clock: parts.clock ?? (() => NOW),
+    triage: parts.triage ?? finnishTriage(),
+    callbacks: { requests: parts.callbacks, officeHours: OFFICE_HOURS, retentionDays: RETENTION_DAYS },
+    suggestions: { suggestions: parts.suggestions },
+  });
+  const bot = new HelpDeskBot(conversationState, new DialogRunner(conversationState, mainDialog), locale);
   const adapter = new TestAdapter(async (context) => bot.run(context));
   const seen: string[] = [];
   adapter.use(new ResidentInputMiddleware(locale, MAX_MESSAGE_CHARS));

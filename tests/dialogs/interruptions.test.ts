@@ -26,7 +26,14 @@ const places: { name: string; reach: (bot: TestBot) => TestFlow; sameQuestion: I
   { name: 'in the main menu', reach: welcomed, sameQuestion: mainMenu('menu.prompt') },
   {
     name: 'in the main menu after a branch ("Voinko auttaa vielä…")',
-    reach: (bot) => welcomed(bot).send('aloite').assertReply(t('feature.notYetAvailable')).assertReply(DESK_LINE).assertReply(mainMenu('menu.again')),
+    reach: (bot) =>
+      welcomed(bot)
+        .send('aloite')
+        .assertReply(t('suggestion.ask'))
+        .send('lautapeli-ilta')
+        .assertReply(t('suggestion.failed'))
+        .assertReply(DESK_LINE)
+        .assertReply(mainMenu('menu.again')),
     sameQuestion: mainMenu('menu.again'),
   },
   { name: 'in the living room', reach: inLivingRoom, sameQuestion: livingRoomMenu(LIVING_ROOM_FIRST_QUESTION) },
@@ -60,13 +67,22 @@ describe.each(places)('interruptions $name', ({ reach, sameQuestion }) => {
       .startTest();
   });
 
-  it.each(['soittakaa minulle', 'Voitteko soittaa mulle?'])('"%s" says callback requests are not yet available, gives the number and re-asks', async (text) => {
+  it.each(['soittakaa minulle', 'Voitteko soittaa mulle?'])('"%s" starts a callback request at once', async (text) => {
     const bot = testBot();
     await reach(bot)
       .send(text)
-      .assertReply('Soittopyyntöä ei voi vielä jättää tässä chatissa.')
-      .assertReply(DESK_LINE)
-      .assertReply(sameQuestion)
+      .assertReply(t('callback.intro'))
+      .assertReply(t('callback.askMatter'))
+      .then(saidNothingMore(bot))
+      .startTest();
+  });
+
+  it('the urgent button of a crisis reply starts an urgent callback request', async () => {
+    const bot = testBot();
+    await reach(bot)
+      .send(t('crisis.choice.urgentCallback'))
+      .assertReply(t('callback.urgentIntro'))
+      .assertReply(t('callback.askMatter'))
       .then(saidNothingMore(bot))
       .startTest();
   });

@@ -4,7 +4,6 @@ import { ActivityTypes, type Activity } from 'botbuilder';
 import { defaultLocalesDir } from '../../services/locales/locale';
 import { finnish } from '../support/botTestKit';
 import {
-  DESK_LINE,
   LIVING_ROOM_LABELS,
   MAX_MESSAGE_CHARS,
   MENU_LABELS,
@@ -95,8 +94,6 @@ describe('the welcome', () => {
 });
 
 describe('picking a branch from the main menu', () => {
-  const notYet = (label: string) => `${label}: says honestly it is not yet available, gives the desk's number and asks if there is anything else`;
-
   it.each(['menu.choice.matter', '1'])('the matter branch by "%s" asks for the matter in the resident\'s own words', async (answer) => {
     const bot = testBot();
     await welcomed(bot)
@@ -106,34 +103,15 @@ describe('picking a branch from the main menu', () => {
       .startTest();
   });
 
-  it.each(['menu.choice.callback', 'menu.choice.suggestion'] as const)('%s by its button', async (key) => {
+  it('the callback branch by its button starts a callback request', async () => {
     const bot = testBot();
-    await welcomed(bot)
-      .send(t(key))
-      .assertReply(t('feature.notYetAvailable'))
-      .assertReply((reply) => {
-        expect(reply.text).toBe(DESK_LINE);
-        expect(reply.text).toContain(desk.phone);
-        expect(reply.text).toContain(desk.phoneHours);
-      })
-      .assertReply((reply) => {
-        expect(reply.text).toBe('Voinko auttaa vielä jossain muussa?');
-        expect(buttonsOf(reply)).toEqual(MENU_LABELS);
-      })
-      .then(saidNothingMore(bot))
-      .startTest();
+    await welcomed(bot).send(t('menu.choice.callback')).assertReply(t('callback.intro')).assertReply(t('callback.askMatter')).then(saidNothingMore(bot)).startTest();
   });
 
-  it(notYet('the suggestion branch by the synonym "aloite"'), async () => {
+  it.each([t('menu.choice.suggestion'), 'aloite', '4'])('the suggestion branch by "%s" asks for the idea', async (answer) => {
     const bot = testBot();
-    await welcomed(bot)
-      .send('aloite')
-      .assertReply(t('feature.notYetAvailable'))
-      .assertReply(DESK_LINE)
-      .assertReply(mainMenu('menu.again'))
-      .startTest();
+    await welcomed(bot).send(answer).assertReply(t('suggestion.ask')).then(saidNothingMore(bot)).startTest();
   });
-
 
   it.each([t('menu.choice.livingRoom'), '3', 'olohuone', 'Olohuone', 'olkkari'])('the living room by "%s"', async (answer) => {
     const bot = testBot();
@@ -153,7 +131,7 @@ describe('picking a branch from the main menu', () => {
 
   it('the living room is closed in the evening and says when it opens', async () => {
     const evening = new Date('2026-11-24T19:00:00+02:00');
-    const bot = testBot(() => evening);
+    const bot = testBot({ clock: () => evening });
     await welcomed(bot)
       .send('olohuone')
       .assertReply((reply) => expect(reply.text).toContain('Olohuone on nyt kiinni. Se aukeaa huomenna klo 9.'))
@@ -197,9 +175,8 @@ describe('a first message that names a branch', () => {
     await bot.adapter
       .send('Haluaisin jättää aloitteen')
       .assertReply(WELCOME)
-      .assertReply(t('feature.notYetAvailable'))
-      .assertReply(DESK_LINE)
-      .assertReply(mainMenu('menu.again'))
+      .assertReply(t('suggestion.ask'))
+      .then(saidNothingMore(bot))
       .startTest();
   });
 

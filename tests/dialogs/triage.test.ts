@@ -5,7 +5,7 @@ import { defaultLocalesDir } from '../../services/locales/locale';
 import { DEFAULT_THRESHOLDS } from '../../services/triage/triage';
 import { buildTriage } from '../../services/triage/triageData';
 import { serviceCard } from '../../dialogs/serviceCard';
-import { DESK_LINE, asks, locale, mainMenu, saidNothingMore, t, testBot, welcomed } from './conversationKit';
+import { DESK_LINE, asks, locale, mainMenu, saidNothingMore, t, testBot, welcomed, type TestBot } from './conversationKit';
 
 /** A card's title and text, as a channel without cards would show them. */
 function serviceCardText(card: Attachment): string {
@@ -13,6 +13,15 @@ function serviceCardText(card: Attachment): string {
   return [content.title, content.text].filter(Boolean).join('\n\n');
 }
 
+/** A matter outside the directory, told at the menu, up to the offer of a callback. */
+const nothingFits = (bot: TestBot) =>
+  welcomed(bot)
+    .send('mikä on paras pizzaresepti')
+    .assertReply(t('triage.nothingFits'))
+    .assertReply(DESK_LINE)
+    .assertReply(asks(t('triage.offerCallback'), NOTHING_FITS));
+
+const NOTHING_FITS = [t('triage.choice.callback'), t('triage.choice.other')];
 const AFTER_CARD = [t('triage.choice.helped'), t('triage.choice.callback'), t('triage.choice.other')];
 const card = (id: Parameters<typeof locale.services.get>[0]) => (reply: Partial<Activity>) => {
   expect(reply.attachments).toHaveLength(1);
@@ -57,7 +66,7 @@ describe('telling the matter in one\'s own words', () => {
   });
 
   it('offers the likeliest services as buttons when it is not sure, and shows the one picked', async () => {
-    const bot = testBot(undefined, unsureTriage);
+    const bot = testBot({ triage: unsureTriage });
     await welcomed(bot)
       .send(UNSURE_MATTER)
       .assertReply(asks(t('triage.unsure'), [...likeliest, t('triage.choice.noneOfThese')]))
@@ -75,23 +84,43 @@ describe('telling the matter in one\'s own words', () => {
       .send('mikä on paras pizzaresepti')
       .assertReply(t('triage.nothingFits'))
       .assertReply(DESK_LINE)
-      .assertReply(mainMenu('menu.again'))
+      .assertReply(asks(t('triage.offerCallback'), NOTHING_FITS))
+      .send(t('triage.choice.other'))
+      .assertReply(t('triage.tellMore'))
+      .startTest();
+  });
+
+  it('when nothing fits, a callback request carries the matter already told', async () => {
+    const bot = testBot();
+    await nothingFits(bot)
+      .send(t('triage.choice.callback'))
+      .assertReply(t('callback.intro'))
+      .assertReply(t('callback.askPhone'))
+      .startTest();
+  });
+
+  it('when nothing fits, a new matter may be typed straight away', async () => {
+    const bot = testBot();
+    await nothingFits(bot)
+      .send('kela ei oo maksanu toimeentulotukea')
+      .assertReply(t('triage.found'))
+      .assertReply(card('kela'))
       .startTest();
   });
 
   it('"Ei mikään näistä" ends the same honest way', async () => {
-    const bot = testBot(undefined, unsureTriage);
+    const bot = testBot({ triage: unsureTriage });
     await welcomed(bot)
       .send(UNSURE_MATTER)
       .assertReply(t('triage.unsure'))
       .send(t('triage.choice.noneOfThese'))
       .assertReply(t('triage.nothingFits'))
       .assertReply(DESK_LINE)
-      .assertReply(mainMenu('menu.again'))
+      .assertReply(asks(t('triage.offerCallback'), NOTHING_FITS))
       .startTest();
   });
 
-  it('"Jokin muu asia" asks for the other matter; "Pyydä soittoa" gives the desk number until callbacks exist', async () => {
+  it('"Jokin muu asia" asks for the other matter; "Pyydä soittoa" starts a callback request without asking the matter again', async () => {
     const bot = testBot();
     await welcomed(bot)
       .send('kela ei oo maksanu toimeentulotukea')
@@ -105,9 +134,9 @@ describe('telling the matter in one\'s own words', () => {
       .assertReply(card('digituki'))
       .assertReply(t('triage.didItHelp'))
       .send(t('triage.choice.callback'))
-      .assertReply(t('callback.notYetAvailable'))
-      .assertReply(DESK_LINE)
-      .assertReply(mainMenu('menu.again'))
+      .assertReply(t('callback.intro'))
+      .assertReply(t('callback.askPhone'))
+      .then(saidNothingMore(bot))
       .startTest();
   });
 

@@ -92,4 +92,21 @@ describe('a crisis, in any dialog, before anything else', () => {
       await bot.stop();
     }
   });
+
+  it('offers an urgent callback as a button, and a callback request in progress carries on after the crisis reply', async () => {
+    const bot = await startBot();
+    try {
+      await bot.send(message('crisis-callback', 'hei'));
+      await bot.send(message('crisis-callback', t('menu.choice.callback')));
+      await bot.send(message('crisis-callback', 'asunto'));
+      const crisis = await bot.send(message('crisis-callback', 'mies uhkaa tappaa mut'));
+      const last = crisis.replies[crisis.replies.length - 1]!;
+      expect(last.suggestedActions?.actions.map((action) => action.title)).toEqual([t('crisis.choice.urgentCallback')]);
+      // The phone question is still waiting for its answer.
+      const next = await bot.send(message('crisis-callback', '040 123 4567'));
+      expect(texts(next.replies)).toContain(t('callback.confirmPhone', { phone: '040 123 4567' }));
+    } finally {
+      await bot.stop();
+    }
+  });
 });

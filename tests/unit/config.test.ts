@@ -25,6 +25,21 @@ describe('configuration from the environment', () => {
     expect(config.REDIS_URL).toBeUndefined();
   });
 
+  it('has the desk\'s callback hours and retention, Monday to Friday 9–15 and 30 days unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ OFFICE_DAYS: [1, 2, 3, 4, 5], OFFICE_OPENS: '09:00', OFFICE_CLOSES: '15:00', CALLBACK_RETENTION_DAYS: 30 });
+    expect(loadConfig({ OFFICE_DAYS: '1,3,5', OFFICE_OPENS: '08:30', OFFICE_CLOSES: '16:00' })).toMatchObject({ OFFICE_DAYS: [1, 3, 5], OFFICE_OPENS: '08:30', OFFICE_CLOSES: '16:00' });
+  });
+
+  it.each([
+    [{ OFFICE_DAYS: 'ma-pe' }, /OFFICE_DAYS: expected ISO weekdays separated by commas/],
+    [{ OFFICE_DAYS: '1,8' }, /OFFICE_DAYS: expected ISO weekdays/],
+    [{ OFFICE_OPENS: '9' }, /OFFICE_OPENS: expected a time of day such as 09:00 \(got "9"\)/],
+    [{ OFFICE_OPENS: '15:00', OFFICE_CLOSES: '09:00' }, /OFFICE_CLOSES: must be after OFFICE_OPENS \(15:00\)/],
+    [{ CALLBACK_RETENTION_DAYS: '0' }, /CALLBACK_RETENTION_DAYS: expected a whole number from 1 to 3650/],
+  ])('refuses callback settings %o, naming the variable', (env, message) => {
+    expect(problems(env).join('\n')).toMatch(message);
+  });
+
   it('reads numbers and treats blank values as unset', () => {
     const config = loadConfig({ PORT: '8080', REDIS_URL: ' ', STATE_TTL_SECONDS: '', MicrosoftAppId: '' });
     expect(config.PORT).toBe(8080);

@@ -23,6 +23,7 @@ const everyday: Record<Interruption, string[]> = {
     'haluun puhuu ihmisen kaa',
     'kela ei maksa, haluan puhua ihmiselle',
   ],
+  urgentCallback: ['Pyydä kiireellinen soitto', 'kiireellinen soitto', 'soittakaa heti', 'voitteko soittaa mulle heti', 'tarvin kiireellisen soiton'],
   callback: ['soittakaa minulle', 'Soittakaa mulle!', 'voitteko soittaa minulle?', 'soita mulle', 'haluan jättää soittopyynnön', 'soittopyynto', 'Pyydän soittoa takaisin.'],
   restart: ['alusta', 'Alusta.', 'aloitetaan alusta', 'aloitetaan alusta!!', 'alotetaan alusta', 'päävalikko', 'paavalikko', 'PÄÄVALIKKO', 'takaisin alkuun', 'takasin alkuun', 'voidaanko aloittaa, aloitetaanko alusta'],
   cancel: ['peruuta', 'Peruuta!', 'PERUUTA', 'peru', 'keskeytä', 'keskeyta', 'unohda se', 'anna olla', 'peruuta tämä', 'peruuta tama kiitos'],
