@@ -7,7 +7,6 @@ import type { ServiceId } from '../services/directory/directory';
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
 import type { Logger } from '../services/logging/logger';
-import { maskSensitive } from '../services/privacy/mask';
 import { callbackWindow, formatCallbackWindow, type OfficeHours } from '../services/time/callbackWindow';
 import { FinnishTimeParser, type TimeRequest } from '../services/time/finnishTime';
 import { deskContactLine } from './deskContact';
@@ -106,10 +105,8 @@ export class CallbackDialog extends InterruptibleDialog {
   };
 
   private readonly phone = async (step: WaterfallStepContext<CallbackOptions>): Promise<DialogTurnResult> => {
-    const { text, found } = maskSensitive(String(step.result ?? ''));
-    // Identity codes are already gone (middleware); an account or card number is removed here, and said so.
-    if (found.length > 0) await step.context.sendActivity(this.locale.messages.t('privacy.sensitiveRemoved'));
-    this.values(step).summary = text.trim().slice(0, SUMMARY_MAX_CHARS);
+    // Identity codes, account and card numbers are already gone (ResidentInputMiddleware); the store masks again.
+    this.values(step).summary = String(step.result ?? '').trim().slice(0, SUMMARY_MAX_CHARS);
     return step.beginDialog(PHONE_STEPS, { tries: 0 } satisfies PhoneOptions);
   };
 
@@ -234,7 +231,7 @@ export class CallbackDialog extends InterruptibleDialog {
 
 /** What the resident typed as a name, trimmed; a whole sentence gives its first word. */
 function firstNameFrom(typed: string): string | undefined {
-  const name = maskSensitive(typed).text.trim().replace(/\s+/g, ' ');
+  const name = typed.trim().replace(/\s+/g, ' ');
   const kept = name.length <= FIRST_NAME_MAX_CHARS ? name : (name.split(' ')[0] ?? '').slice(0, FIRST_NAME_MAX_CHARS);
   return kept || undefined;
 }

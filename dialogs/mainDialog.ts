@@ -100,6 +100,8 @@ export class MainDialog extends InterruptibleDialog {
         const typed = step.context.activity.text ?? '';
         // "moi" at the menu is a greeting, not a matter: show the menu again.
         if (isFreeText(chosen) && this.interruptions.isGreeting(typed)) return step.replaceDialog(STEPS, {} satisfies MainDialogOptions);
+        // A bare "kyllä" or "ei" is an answer to a question already gone (a double-tapped confirmation), not a matter.
+        if (isFreeText(chosen) && isYesOrNo(this.locale, typed)) return step.replaceDialog(STEPS, { again: true } satisfies MainDialogOptions);
         // The button, its number or a synonym alone asks for the matter; anything more already tells it
         // ("tarviin apua paperiasioissa"), and the resident is not asked again.
         const onlyTheButton = !isFreeText(chosen) && (/^\d+$/.test(typed.trim()) || normalizeFinnish(typed) === normalizeFinnish(chosen.synonym ?? chosen.value));
@@ -121,6 +123,11 @@ export class MainDialog extends InterruptibleDialog {
 
   private readonly loop = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> =>
     step.replaceDialog(STEPS, { again: true } satisfies MainDialogOptions);
+}
+
+function isYesOrNo(locale: Locale, typed: string): boolean {
+  const words = (['confirm.yes', 'confirm.no'] as const).flatMap((key) => [locale.messages.t(key), ...(locale.choiceSynonyms[key] ?? [])]);
+  return words.some((word) => normalizeFinnish(word) === normalizeFinnish(typed));
 }
 
 function isFoundChoice(value: unknown): value is FoundChoice {

@@ -1,7 +1,6 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Locale } from '../services/locales/locale';
 import type { Logger } from '../services/logging/logger';
-import { maskSensitive } from '../services/privacy/mask';
 import { SUGGESTION_MAX_CHARS, type SuggestionStore } from '../services/suggestions/suggestionStore';
 import { deskContactLine } from './deskContact';
 import { InterruptibleDialog } from './interruptibleDialog';
@@ -38,8 +37,8 @@ export class SuggestionDialog extends InterruptibleDialog {
 
   private readonly save = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     const { t } = this.locale.messages;
-    const { text, found } = maskSensitive(String(step.result ?? ''));
-    if (found.length > 0) await step.context.sendActivity(t('privacy.sensitiveRemoved'));
+    // Identity codes, account and card numbers are already gone (ResidentInputMiddleware); the store masks again.
+    const text = String(step.result ?? '');
     try {
       if (!this.deps.suggestions) throw new Error('suggestions need Redis (REDIS_URL), and it is not configured');
       await this.deps.suggestions.add({ text: text.trim().slice(0, SUGGESTION_MAX_CHARS), channel: step.context.activity.channelId || 'unknown', now: this.deps.clock() });

@@ -80,6 +80,9 @@ describe('a callback request, in place of the suggestion box', () => {
       })
       .assertReply(t('callback.window', { window: 'keskiviikkona 25.11. klo 10–10.30' }))
       .assertReply(mainMenu('menu.again'))
+      // A double-tapped "Kyllä" arrives after the request was filed: it files nothing more and is no matter.
+      .send(t('confirm.yes'))
+      .assertReply(mainMenu('menu.again'))
       .then(saidNothingMore(bot))
       .startTest();
 

@@ -273,6 +273,22 @@ describe('what the resident types is checked first', () => {
       .startTest();
   });
 
+  it.each([
+    ['an account number', 'olohuone, tilini on FI49 5000 9420 0287 30', 'olohuone, tilini on [iban]', '5000 9420'],
+    ['a card number', 'olohuone, kortti 4111 1111 1111 1111', 'olohuone, kortti [card]', '4111 1111'],
+  ])('%s is removed before the bot sees or stores it, and the resident is told so', async (_kind, typed, seen, secret) => {
+    const bot = testBot();
+    await welcomed(bot)
+      .send(typed)
+      .assertReply(t('privacy.sensitiveRemoved'))
+      .assertReply(livingRoomMenu())
+      .then(() => {
+        expect(bot.seen).toEqual(['hei', seen]);
+        expect(bot.storage.writes.join('\n')).not.toContain(secret);
+      })
+      .startTest();
+  });
+
   it(`a message over ${MAX_MESSAGE_CHARS} characters gets the "too long" reply and goes no further`, async () => {
     const bot = testBot();
     await welcomed(bot)
