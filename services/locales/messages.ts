@@ -19,6 +19,10 @@ export class Messages {
     });
   };
 
+  keys(): MessageKey[] {
+    return Object.keys(this.texts).filter((key) => this.has(key));
+  }
+
   has(key: string): key is MessageKey {
     return Object.prototype.hasOwnProperty.call(this.texts, key);
   }

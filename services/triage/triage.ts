@@ -57,6 +57,11 @@ export class Triage {
     private readonly classifier: TextClassifier,
     private readonly crisisDetector: CrisisDetector,
     private readonly thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    /**
+     * Whether a message only answers one of the bot's questions ("huomenna kahden jälkeen"). The classifier
+     * learned from matters told, and its crisis vote on such an answer is noise: only the patterns count there.
+     */
+    private readonly isShortAnswer: (message: string) => boolean = () => false,
   ) {}
 
   // The crisis check and the triage dialog ask about the same message in one turn; the answer depends only
@@ -72,10 +77,11 @@ export class Triage {
     const { ranked, knownFeatures } = this.classifier.rank(message);
     const crisisProbability = ranked.find((entry) => entry.label === CRISIS)?.probability ?? 0;
     const patterns = this.crisisDetector.inspect(message);
-    // The classifier's own crisis vote counts unless the message is an everyday idiom ("kuolen nauruun").
-    const classifierSaysCrisis = crisisProbability >= this.thresholds.crisis && !patterns.idiom;
-    const crisis = patterns.kind ?? (classifierSaysCrisis ? 'unspecified' : undefined);
-    const caution = !crisis && !patterns.idiom && crisisProbability >= this.thresholds.caution && words(message).length >= CAUTION_MIN_WORDS;
+    // The classifier's own crisis vote counts unless the message is an everyday idiom ("kuolen nauruun") or
+    // only an answer to a question.
+    const classifierVotes = !patterns.idiom && !(patterns.kind === undefined && crisisProbability >= this.thresholds.caution && this.isShortAnswer(message));
+    const crisis = patterns.kind ?? (classifierVotes && crisisProbability >= this.thresholds.crisis ? 'unspecified' : undefined);
+    const caution = !crisis && classifierVotes && crisisProbability >= this.thresholds.caution && words(message).length >= CAUTION_MIN_WORDS;
     const services = ranked.filter((entry) => entry.label !== NONE && entry.label !== CRISIS);
     const candidates = knownFeatures === 0 ? [] : services.filter((entry) => entry.probability >= this.thresholds.possible).slice(0, 3);
     const likeliest = ranked.find((entry) => entry.label !== CRISIS)!;

@@ -1,4 +1,8 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { FinnishTimeParser } from '../time/finnishTime';
+import { loadLocale } from '../locales/locale';
+import { normalizeFinnish } from '../understanding/interruptions';
+import { words } from './features';
 import { z } from 'zod';
 import { readDataFile, text } from '../locales/dataFile';
 import { TextClassifier, type LabelledText } from './classifier';
@@ -29,7 +33,29 @@ export function loadCrisisPatterns(localeDir: string): CrisisPatterns {
   return readDataFile(triageDir(localeDir), 'crisis.json', crisisPatternsSchema);
 }
 
+// "huomenna kahden jälkeen", "ti klo 10 tai 11": a time said in a few words answers the callback dialog's question.
+const SHORT_ANSWER_WORDS = 4;
+
+/**
+ * Whether a message only answers one of the bot's questions: a button's label or synonym ("Jokin muu asia",
+ * "joo"), or a time to call in a few words.
+ */
+export function answerToTheBot(localeDir: string): (message: string) => boolean {
+  const locale = loadLocale(dirname(localeDir), basename(localeDir));
+  const times = new FinnishTimeParser(locale.time);
+  const buttons = new Set(
+    locale.messages
+      .keys()
+      .filter((key) => key.includes('.choice.') || key.startsWith('confirm.'))
+      .flatMap((key) => [locale.messages.t(key), ...(locale.choiceSynonyms[key] ?? [])])
+      .map(normalizeFinnish),
+  );
+  return (message) =>
+    buttons.has(normalizeFinnish(message)) || (words(message).length <= SHORT_ANSWER_WORDS && times.parse(message, new Date()).kind !== 'none');
+}
+
 /** Trains the classifier and loads the crisis patterns: done once at start-up. */
 export function buildTriage(localeDir: string, serviceIds: readonly string[], thresholds = DEFAULT_THRESHOLDS): Triage {
-  return new Triage(TextClassifier.train(trainingExamples(localeDir, serviceIds)), new CrisisDetector(loadCrisisPatterns(localeDir)), thresholds);
+  const classifier = TextClassifier.train(trainingExamples(localeDir, serviceIds));
+  return new Triage(classifier, new CrisisDetector(loadCrisisPatterns(localeDir)), thresholds, answerToTheBot(localeDir));
 }

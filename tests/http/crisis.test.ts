@@ -109,4 +109,17 @@ describe('a crisis, in any dialog, before anything else', () => {
       await bot.stop();
     }
   });
+
+  it('takes an answer of time in the callback dialog for what it is, not for a crisis', async () => {
+    const bot = await startBot();
+    try {
+      for (const text of ['hei', t('menu.choice.callback'), 'vuokra on rästissä', '040 123 4567', 'kyllä']) await bot.send(message('time-answer', text));
+      const { replies } = await bot.send(message('time-answer', 'huomenna kahden jälkeen'));
+      expect(texts(replies)).not.toContain(t('crisis.intro'));
+      expect(texts(replies)).not.toContain(t('crisis.caution', { phone: urgent('hatanumero') }));
+      expect(texts(replies)).toContain(t('callback.askName'));
+    } finally {
+      await bot.stop();
+    }
+  });
 });
