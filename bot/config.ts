@@ -53,8 +53,10 @@ const environmentSchema = z
     if (env.NODE_ENV === 'production' && !env.REDIS_URL) {
       context.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required when NODE_ENV=production (Redis is the system of record)' });
     }
-    if (env.OFFICE_OPENS >= env.OFFICE_CLOSES) {
-      context.addIssue({ code: 'custom', path: ['OFFICE_CLOSES'], message: `must be after OFFICE_OPENS (${env.OFFICE_OPENS})` });
+    // A callback window is at least an hour long, so the desk's day must be too.
+    const minutes = (clockTime: string) => Number(clockTime.slice(0, 2)) * 60 + Number(clockTime.slice(3));
+    if (minutes(env.OFFICE_CLOSES) - minutes(env.OFFICE_OPENS) < 60) {
+      context.addIssue({ code: 'custom', path: ['OFFICE_CLOSES'], message: `must be at least an hour after OFFICE_OPENS (${env.OFFICE_OPENS})` });
     }
     if (env.MicrosoftAppId && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
       context.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set' });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { TextPrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { createHash, randomUUID } from 'node:crypto';
+import { TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { CallbackStore } from '../services/callbacks/callbackStore';
 import { parseResidentPhone } from '../services/callbacks/phone';
 import { FIRST_NAME_MAX_CHARS, SUMMARY_MAX_CHARS, type CallbackDraft } from '../services/callbacks/request';
@@ -7,11 +7,11 @@ import type { ServiceId } from '../services/directory/directory';
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
 import type { Logger } from '../services/logging/logger';
-import { callbackWindow, formatCallbackWindow, type OfficeHours } from '../services/time/callbackWindow';
+import { callbackWindow, formatCallbackWindow, type CallbackWindow, type OfficeHours } from '../services/time/callbackWindow';
 import { FinnishTimeParser, type TimeRequest } from '../services/time/finnishTime';
 import { deskContactLine } from './deskContact';
 import { buildChoices, createChoicePrompt, createConfirmPrompt, isFreeText } from './finnishPrompts';
-import { CALLBACK_DIALOG, InterruptibleDialog } from './interruptibleDialog';
+import { CALLBACK_DIALOG, InterruptibleDialog, type CallbackState } from './interruptibleDialog';
 
 const MATTER_PROMPT = 'callback.matter';
 const PHONE_PROMPT = 'callback.phone';
@@ -52,6 +52,8 @@ interface CallbackValues {
   summary: string;
   phone?: { e164: string; display: string };
   preferredTime?: { said: string; kind: TimeRequest['kind'] };
+  /** The time as understood when it was said ("huomenna" means the day after that moment, not after saving). */
+  requested?: { kind: TimeRequest['kind']; start?: string; end?: string };
   firstName?: string;
 }
 
@@ -83,8 +85,8 @@ export class CallbackDialog extends InterruptibleDialog {
     this.addDialog(new TextPrompt(MATTER_PROMPT));
     this.addDialog(new TextPrompt(PHONE_PROMPT));
     this.addDialog(createConfirmPrompt(PHONE_CONFIRM, locale));
-    this.addDialog(createChoicePrompt(TIME_PROMPT, locale, { freeTextPicks: 0, freeTextMayBeDigits: true }));
-    this.addDialog(createChoicePrompt(NAME_PROMPT, locale, { freeTextPicks: 0 }));
+    this.addDialog(createChoicePrompt(TIME_PROMPT, locale, { freeTextPicks: 0, ownWords: true }));
+    this.addDialog(createChoicePrompt(NAME_PROMPT, locale, { freeTextPicks: 0, ownWords: true }));
     this.addDialog(createConfirmPrompt(CONSENT_PROMPT, locale));
     this.addDialog(new WaterfallDialog(PHONE_STEPS, [this.askPhone, this.checkPhone, this.phoneConfirmed]));
     this.addDialog(new WaterfallDialog(TIME_STEPS, [this.askTime, this.readTime]));
@@ -94,6 +96,19 @@ export class CallbackDialog extends InterruptibleDialog {
 
   private values(step: WaterfallStepContext): CallbackValues {
     return step.values as CallbackValues;
+  }
+
+  override async beginDialog(outerDc: DialogContext, options?: CallbackOptions): Promise<DialogTurnResult> {
+    (outerDc.activeDialog!.state as CallbackState).urgent = options?.urgent === true;
+    return super.beginDialog(outerDc, options);
+  }
+
+  /** Urgent from the start, or made urgent on the way by the crisis reply's button (see InterruptibleDialog). */
+  private isUrgent(step: WaterfallStepContext): boolean {
+    for (let dc: DialogContext | undefined = step.parent; dc; dc = dc.parent) {
+      if (dc.activeDialog?.id === CallbackDialog.id) return (dc.activeDialog.state as CallbackState).urgent === true;
+    }
+    return false;
   }
 
   private readonly askMatter = async (step: WaterfallStepContext<CallbackOptions>): Promise<DialogTurnResult> => {
@@ -147,7 +162,7 @@ export class CallbackDialog extends InterruptibleDialog {
     if (!phone) return step.endDialog();
     this.values(step).phone = phone;
     // An urgent call is made as soon as the desk can: no question of when.
-    if (step.options.urgent) return step.next({ said: '', kind: 'asap' });
+    if (this.isUrgent(step)) return step.next({ said: '', kind: 'asap' });
     return step.beginDialog(TIME_STEPS, { retry: false });
   };
 
@@ -164,14 +179,17 @@ export class CallbackDialog extends InterruptibleDialog {
     const chosen = step.result as FoundChoice;
     // A button's words are Finnish time words too ("Aamupäivällä", "Milloin vain"): one parser reads both.
     const said = isFreeText(chosen) ? (step.context.activity.text ?? '').trim() : chosen.value;
-    const { kind } = this.times.parse(said, this.deps.clock());
+    const request = this.times.parse(said, this.deps.clock());
     // Not understood once: asked again. Twice: the words are kept for staff and the soonest window is used.
-    if (kind === 'none' && !step.options.retry) return step.replaceDialog(TIME_STEPS, { retry: true });
-    return step.endDialog({ said: said.slice(0, 200), kind });
+    if (request.kind === 'none' && !step.options.retry) return step.replaceDialog(TIME_STEPS, { retry: true });
+    const requested = request.kind === 'time' ? { kind: request.kind, start: request.start.toISOString(), end: request.end.toISOString() } : { kind: request.kind };
+    return step.endDialog({ said: said.slice(0, 200), kind: request.kind, requested });
   };
 
   private readonly askName = async (step: WaterfallStepContext<CallbackOptions>): Promise<DialogTurnResult> => {
-    this.values(step).preferredTime = step.result as CallbackValues['preferredTime'];
+    const { said, kind, requested } = step.result as NonNullable<CallbackValues['preferredTime']> & { requested?: CallbackValues['requested'] };
+    this.values(step).preferredTime = { said, kind };
+    this.values(step).requested = requested ?? { kind };
     const { t } = this.locale.messages;
     return step.prompt(NAME_PROMPT, { prompt: t('callback.askName'), retryPrompt: t('callback.askName'), choices: buildChoices(this.locale, SKIP_NAME) });
   };
@@ -195,24 +213,32 @@ export class CallbackDialog extends InterruptibleDialog {
     }
     const values = this.values(step);
     const now = this.deps.clock();
+    const urgent = this.isUrgent(step);
     const preferred = values.preferredTime ?? { said: '', kind: 'asap' as const };
-    const window = callbackWindow(preferred.kind === 'time' ? this.times.parse(preferred.said, now) : { kind: preferred.kind }, now, this.deps.officeHours);
-    const draft: CallbackDraft = {
-      service: step.options.service ?? null,
-      summary: values.summary,
-      phone: values.phone!.e164,
-      preferredTime: preferred,
-      window: { start: window.start.toISOString(), end: window.end.toISOString() },
-      urgent: step.options.urgent === true,
-      ...(values.firstName ? { firstName: values.firstName } : {}),
-      language: 'fi',
-      channel: step.context.activity.channelId || 'unknown',
-    };
+    const requested = values.requested ?? { kind: preferred.kind };
     let ref: string;
+    let window: CallbackWindow;
     try {
+      window = callbackWindow(
+        requested.kind === 'time' && requested.start && requested.end ? { kind: 'time', start: new Date(requested.start), end: new Date(requested.end) } : { kind: requested.kind === 'time' ? 'none' : requested.kind },
+        now,
+        this.deps.officeHours,
+      );
+      const draft: CallbackDraft = {
+        service: step.options.service ?? null,
+        summary: values.summary,
+        phone: values.phone!.e164,
+        preferredTime: preferred,
+        window: { start: window.start.toISOString(), end: window.end.toISOString() },
+        urgent,
+        ...(values.firstName ? { firstName: values.firstName } : {}),
+        language: 'fi',
+        channel: step.context.activity.channelId || 'unknown',
+      };
       if (!this.deps.requests) throw new Error('callback requests need Redis (REDIS_URL), and it is not configured');
-      const idempotencyKey = `${step.context.activity.conversation?.id ?? 'unknown'}:${values.requestId}`;
-      ({ ref } = await this.deps.requests.create(draft, { idempotencyKey, now }));
+      // One confirmation of one conversation files one request; the id is hashed, as channels' ids can be long.
+      const conversation = createHash('sha256').update(step.context.activity.conversation?.id ?? 'unknown').digest('base64url');
+      ({ ref } = await this.deps.requests.create(draft, { idempotencyKey: `${conversation}:${values.requestId}`, now }));
     } catch (error) {
       // Never a reference for a request that was not stored: an apology and the desk's number instead.
       this.deps.logger?.error({ err: error }, 'callback request not stored');
@@ -223,7 +249,7 @@ export class CallbackDialog extends InterruptibleDialog {
       return step.endDialog();
     }
     const lines = [t('callback.saved', { ref }), t('callback.window', { window: formatCallbackWindow(window, this.locale.time) })];
-    if (step.options.urgent) lines.push(t('callback.urgentNote', { phone: this.locale.urgent.get('hatanumero')!.phone }));
+    if (urgent) lines.push(t('callback.urgentNote', { phone: this.locale.urgent.get('hatanumero')!.phone }));
     await step.context.sendActivities(lines.map((text) => ({ type: 'message', text })));
     return step.endDialog();
   };

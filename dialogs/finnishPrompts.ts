@@ -14,6 +14,7 @@ import {
 import type { TurnContext } from 'botbuilder';
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
+import { normalizeFinnish } from '../services/understanding/interruptions';
 import { deskContactLine } from './deskContact';
 
 /** The culture every prompt runs in; the locale middleware sets it on each incoming activity. */
@@ -51,6 +52,30 @@ export function recognizeButton(locale: Locale, answer: string, choices: readonl
   return recognizeChoices(answer, searchable, RECOGNIZE_WORDS_ONLY)[0]?.resolution;
 }
 
+/**
+ * A button picked by the whole answer only: its label, a synonym or its number, and nothing more. For prompts
+ * that also take the resident's own words, where "torstaina iltapäivällä" must not pick "Iltapäivällä".
+ */
+export function recognizeWholeButton(locale: Locale, answer: string, choices: readonly Choice[]): FoundChoice | undefined {
+  const said = withoutFillers(normalizeFinnish(answer));
+  const synonymsByLabel = synonymIndex(locale);
+  for (const [index, choice] of choices.entries()) {
+    const forms = [choice.value, ...(synonymsByLabel.get(choice.value) ?? []), String(index + 1)];
+    const form = forms.find((candidate) => normalizeFinnish(candidate) === said);
+    if (form !== undefined) return { index, value: choice.value, score: 1, synonym: form };
+  }
+  return undefined;
+}
+
+// Polite or hesitant words around a short answer: "no joo", "kyllä kiitos", "joo kai".
+const FILLERS = new Set(['no', 'noh', 'kiitos', 'kiitti', 'kai', 'toki', 'vaan', 'vain']);
+function withoutFillers(normalized: string): string {
+  const words = normalized.split(' ');
+  while (words.length > 1 && FILLERS.has(words[0]!)) words.shift();
+  while (words.length > 1 && FILLERS.has(words[words.length - 1]!)) words.pop();
+  return words.join(' ');
+}
+
 const synonymIndexes = new WeakMap<Locale, Map<string, readonly string[]>>();
 function synonymIndex(locale: Locale): Map<string, readonly string[]> {
   let index = synonymIndexes.get(locale);
@@ -85,7 +110,7 @@ class FinnishChoicePrompt extends ChoicePrompt {
     id: string,
     private readonly deskLocale: Locale,
     private readonly freeTextPicks?: number,
-    private readonly freeTextMayBeDigits = false,
+    private readonly ownWords = false,
   ) {
     super(id, countAttempts<FoundChoice>, PROMPT_CULTURE, {
       [PROMPT_CULTURE]: choiceOptions(deskLocale),
@@ -102,10 +127,11 @@ class FinnishChoicePrompt extends ChoicePrompt {
   protected override async onRecognize(context: TurnContext, _state: object, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
     const answer = context.activity.text;
     const choices = (options.choices ?? []).map((choice) => (typeof choice === 'string' ? { value: choice } : choice));
-    const found = answer ? recognizeButton(this.deskLocale, answer, choices, true) : undefined;
+    // Where the resident's own words are the answer, a button is picked only by the whole answer.
+    const found = !answer ? undefined : this.ownWords ? recognizeWholeButton(this.deskLocale, answer, choices) : recognizeButton(this.deskLocale, answer, choices, true);
     if (found) return { succeeded: true, value: found };
     const picked = this.freeTextPicks === undefined ? undefined : choices[this.freeTextPicks];
-    if (picked && answer && (this.freeTextMayBeDigits ? /[\p{L}\p{N}]/u : /\p{L}/u).test(answer)) {
+    if (picked && answer && (this.ownWords ? /[\p{L}\p{N}]/u : /\p{L}/u).test(answer)) {
       return { succeeded: true, value: { index: this.freeTextPicks!, value: picked.value, score: 0, synonym: FREE_TEXT } };
     }
     return { succeeded: false };
@@ -133,15 +159,26 @@ class FinnishConfirmPrompt extends ConfirmPrompt {
     await offerPhoneAfterMisses(context, state, isRetry, this.deskLocale);
     await super.onPrompt(context, state, options, isRetry);
   }
+
+  /**
+   * Finnish only: botbuilder's own check reads yes/no in English first, where "no joo" is a no. The whole
+   * answer (fillers aside) must be "Kyllä"/"Ei", a synonym ("joo", "sopii", "ei haittaa") or the button's number.
+   */
+  protected override async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<boolean>> {
+    const answer = context.activity.text;
+    const found = answer ? recognizeWholeButton(this.deskLocale, answer, CONFIRM_CHOICES.map((key) => ({ value: this.deskLocale.messages.t(key) }))) : undefined;
+    return found ? { succeeded: true, value: found.index === 0 } : { succeeded: false };
+  }
 }
 
 /**
  * A ChoicePrompt that speaks Finnish ("a, b tai c") and shows its choices as buttons. With `freeTextPicks`,
- * an answer that picks no button but has words in it picks that choice (see `isFreeText`); with
- * `freeTextMayBeDigits`, digits alone will do too ("14.30" for a time).
+ * an answer that picks no button but has words in it picks that choice (see `isFreeText`). With `ownWords`
+ * (a time, a name: the buttons are shortcuts), a button is picked only by the whole answer, so that
+ * "torstaina iltapäivällä" stays the resident's words, and digits alone count as words ("14.30").
  */
-export function createChoicePrompt(id: string, locale: Locale, options: { freeTextPicks?: number; freeTextMayBeDigits?: boolean } = {}): ChoicePrompt {
-  return new FinnishChoicePrompt(id, locale, options.freeTextPicks, options.freeTextMayBeDigits);
+export function createChoicePrompt(id: string, locale: Locale, options: { freeTextPicks?: number; ownWords?: boolean } = {}): ChoicePrompt {
+  return new FinnishChoicePrompt(id, locale, options.freeTextPicks, options.ownWords);
 }
 
 /** A ConfirmPrompt with Finnish yes/no buttons (confirm.yes, confirm.no) that also understands their synonyms. */

@@ -14,8 +14,13 @@ export function isCallbackRequest(interruption: Interruption): interruption is '
   return interruption === 'callback' || interruption === 'urgentCallback';
 }
 
-/** The callback dialog's id: while it runs, "soittakaa minulle" is an answer to it, not a new request. */
+/** The callback dialog's id: while it runs, "soittakaa minulle" does not start another request. */
 export const CALLBACK_DIALOG = 'callback';
+
+/** What the callback dialog keeps in its own instance state, where the dialogs around it can see it. */
+export interface CallbackState {
+  urgent?: boolean;
+}
 const AFTER_INTERRUPTION = Symbol('afterInterruption');
 
 export function afterInterruption(context: TurnContext): AfterInterruption | undefined {
@@ -40,8 +45,19 @@ export abstract class InterruptibleDialog extends ComponentDialog {
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const interruption = this.interruptionIn(innerDc.context);
-    const inCallback = this.id === CALLBACK_DIALOG || innerDc.activeDialog?.id === CALLBACK_DIALOG;
-    if (interruption && !(inCallback && isCallbackRequest(interruption))) return this.interrupt(innerDc, interruption);
+    const callback = innerDc.activeDialog?.id === CALLBACK_DIALOG ? innerDc.activeDialog : undefined;
+    if (interruption && callback && isCallbackRequest(interruption)) {
+      // A request is being made already: "soittakaa minulle" asks the same question again, and the crisis
+      // reply's urgent button marks this request urgent rather than starting over.
+      const state = callback.state as CallbackState;
+      if (interruption === 'urgentCallback' && !state.urgent) {
+        state.urgent = true;
+        await innerDc.context.sendActivity(this.locale.messages.t('callback.nowUrgent'));
+      }
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    if (interruption) return this.interrupt(innerDc, interruption);
     return super.onContinueDialog(innerDc);
   }
 

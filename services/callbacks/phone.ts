@@ -9,7 +9,7 @@ export type ParsedPhone =
   | { ok: true; e164: string; display: string }
   | {
       ok: false;
-      /** `missing`: no digits at all; `invalid`: digits, but no number that can be called (too short, too long, wrong prefix). */
+      /** `missing`: no digits at all; `invalid`: digits, but no number that can be called (too short, too long, wrong prefix, premium rate). */
       reason: 'missing' | 'invalid';
     };
 
@@ -20,13 +20,16 @@ const FINNISH_CALLING_CODE = '358';
 const DEFAULT_REGION = 'FI';
 // A date such as 3.12.2026 is also a valid Finnish landline (03 122026): a date is never taken for a number.
 const DATE_SHAPE = /^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?$/;
+// The desk never calls numbers that cost it extra (0600, 0700, 0900 and the like): an open chat must not be
+// a way to make it ring them.
+const NOT_CALLED = new Set(['PREMIUM_RATE', 'SHARED_COST']);
 
 export function parseResidentPhone(typed: string): ParsedPhone {
   const text = typeof typed === 'string' ? typed : '';
   if (!/\p{Nd}/u.test(text)) return { ok: false, reason: 'missing' };
   try {
     const found = findPhoneNumbersInText(text, { defaultCountry: DEFAULT_REGION }).find(
-      (match) => !DATE_SHAPE.test(text.slice(match.startsAt, match.endsAt)) && match.number.isValid(),
+      (match) => !DATE_SHAPE.test(text.slice(match.startsAt, match.endsAt)) && match.number.isValid() && !NOT_CALLED.has(match.number.getType() ?? ''),
     );
     if (!found) return { ok: false, reason: 'invalid' };
     return { ok: true, e164: found.number.number, display: readBack(found.number) };

@@ -1,5 +1,4 @@
 import { basename, dirname, join } from 'node:path';
-import { FinnishTimeParser } from '../time/finnishTime';
 import { loadLocale } from '../locales/locale';
 import { normalizeFinnish } from '../understanding/interruptions';
 import { words } from './features';
@@ -33,16 +32,13 @@ export function loadCrisisPatterns(localeDir: string): CrisisPatterns {
   return readDataFile(triageDir(localeDir), 'crisis.json', crisisPatternsSchema);
 }
 
-// "huomenna kahden jälkeen", "ti klo 10 tai 11": a time said in a few words answers the callback dialog's question.
-const SHORT_ANSWER_WORDS = 4;
-
 /**
  * Whether a message only answers one of the bot's questions: a button's label or synonym ("Jokin muu asia",
- * "joo"), or a time to call in a few words.
+ * "joo"), or a time and nothing else ("huomenna kahden jälkeen": every word a word of days and times from
+ * time.json, or a number). One other word ("illalla otan kaikki pillerit") makes it a message like any other.
  */
 export function answerToTheBot(localeDir: string): (message: string) => boolean {
   const locale = loadLocale(dirname(localeDir), basename(localeDir));
-  const times = new FinnishTimeParser(locale.time);
   const buttons = new Set(
     locale.messages
       .keys()
@@ -50,8 +46,24 @@ export function answerToTheBot(localeDir: string): (message: string) => boolean 
       .flatMap((key) => [locale.messages.t(key), ...(locale.choiceSynonyms[key] ?? [])])
       .map(normalizeFinnish),
   );
-  return (message) =>
-    buttons.has(normalizeFinnish(message)) || (words(message).length <= SHORT_ANSWER_WORDS && times.parse(message, new Date()).kind !== 'none');
+  const timeWords = new Set(wordsOf(locale.time).flatMap((phrase) => normalizeFinnish(phrase).split(' ')));
+  for (const connective of TIME_CONNECTIVES) timeWords.add(connective);
+  return (message) => {
+    if (buttons.has(normalizeFinnish(message))) return true;
+    const said = words(message);
+    return said.length > 0 && said.every((word) => timeWords.has(word) || /^\d+$/.test(word));
+  };
+}
+
+// Small words between the time words of an answer: "kymmenen ja kahdentoista välillä", "ma tai ti".
+const TIME_CONNECTIVES = ['ja', 'tai', 'noin', 'n'];
+
+/** Every string in the time vocabulary (forms, markers, phrases), wherever it sits in the file. */
+function wordsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(wordsOf);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => (key === 'callbackWindow' ? [] : wordsOf(item)));
+  return [];
 }
 
 /** Trains the classifier and loads the crisis patterns: done once at start-up. */

@@ -285,12 +285,65 @@ describe('a callback request, in place of the suggestion box', () => {
     expect(await store.queue()).toEqual([]);
   });
 
-  it('"soittakaa minulle" inside the callback dialog does not start it over', async () => {
+  it('"soittakaa minulle" inside the callback dialog asks the same question again, and starts nothing new', async () => {
     const bot = testBot({ callbacks: store });
-    await startedWith(bot, 'soittakaa minulle')
+    await startedWith(bot, 'velat')
+      .assertReply(t('callback.askPhone'))
+      .send('soittakaa minulle')
       .assertReply(t('callback.askPhone'))
       .then(saidNothingMore(bot))
       .startTest();
+  });
+
+  it('the crisis reply\'s urgent button during a request makes that request urgent, keeping what was told', async () => {
+    const bot = testBot({ callbacks: store });
+    let ref = '';
+    await skipNameAndConsent(
+      startedWith(bot, 'vuokra on rästissä')
+        .assertReply(t('callback.askPhone'))
+        .send(t('crisis.choice.urgentCallback'))
+        .assertReply(t('callback.nowUrgent'))
+        .assertReply(t('callback.askPhone'))
+        .send('040 123 4567')
+        .assertReply(() => undefined)
+        .send('kyllä'),
+      (saved) => (ref = saved),
+    )
+      .assertReply(t('callback.window', { window: windowText({ kind: 'asap' }) }))
+      .assertReply(t('callback.urgentNote', { phone: locale.urgent.get('hatanumero')!.phone }))
+      .startTest();
+    expect(await store.get(ref)).toMatchObject({ urgent: true, summary: 'vuokra on rästissä' });
+  });
+
+  it('keeps a time in the resident\'s own words even when it contains a button\'s word', async () => {
+    const bot = testBot({ callbacks: store });
+    let ref = '';
+    await skipNameAndConsent(
+      startedWith(bot, 'velat')
+        .assertReply(t('callback.askPhone'))
+        .send('040 123 4567')
+        .assertReply(() => undefined)
+        .send('kyllä')
+        .assertReply(asks(t('callback.askTime'), TIME_BUTTONS))
+        .send('torstaina iltapäivällä'),
+      (saved) => (ref = saved),
+    )
+      .assertReply(t('callback.window', { window: 'torstaina 26.11. klo 12–15' }))
+      .startTest();
+    expect((await store.get(ref))?.preferredTime).toEqual({ said: 'torstaina iltapäivällä', kind: 'time' });
+  });
+
+  it.each(['no joo', 'sopii', 'joo kiitos', 'ei haittaa'])('takes "%s" as yes to the consent question', async (answer) => {
+    const bot = testBot({ callbacks: store });
+    await phoneToConsent(startedWith(bot, 'velat').assertReply(t('callback.askPhone')), { phone: '040 123 4567', shown: '040 123 4567', time: 'heti', name: 'ei' })
+      .send(answer)
+      .assertReply((reply) => {
+        referenceIn(reply);
+      })
+      .startTest();
+    const [ref] = await store.queue();
+    // "ei" to the name question skips it: no one is called "ei".
+    expect((await store.get(ref!))?.firstName).toBeUndefined();
   });
 });
 

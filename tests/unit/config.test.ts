@@ -34,7 +34,8 @@ describe('configuration from the environment', () => {
     [{ OFFICE_DAYS: 'ma-pe' }, /OFFICE_DAYS: expected ISO weekdays separated by commas/],
     [{ OFFICE_DAYS: '1,8' }, /OFFICE_DAYS: expected ISO weekdays/],
     [{ OFFICE_OPENS: '9' }, /OFFICE_OPENS: expected a time of day such as 09:00 \(got "9"\)/],
-    [{ OFFICE_OPENS: '15:00', OFFICE_CLOSES: '09:00' }, /OFFICE_CLOSES: must be after OFFICE_OPENS \(15:00\)/],
+    [{ OFFICE_OPENS: '15:00', OFFICE_CLOSES: '09:00' }, /OFFICE_CLOSES: must be at least an hour after OFFICE_OPENS \(15:00\)/],
+    [{ OFFICE_OPENS: '09:00', OFFICE_CLOSES: '09:45' }, /OFFICE_CLOSES: must be at least an hour after OFFICE_OPENS \(09:00\)/],
     [{ CALLBACK_RETENTION_DAYS: '0' }, /CALLBACK_RETENTION_DAYS: expected a whole number from 1 to 3650/],
   ])('refuses callback settings %o, naming the variable', (env, message) => {
     expect(problems(env).join('\n')).toMatch(message);

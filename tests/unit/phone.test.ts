@@ -53,6 +53,9 @@ describe('a phone number typed by a resident', () => {
     ['an emergency number', '112'],
     ['a foreign number that does not exist', '+46 1'],
     ['a country code alone', '+358'],
+    ['a Finnish premium-rate number', '0700 123456'],
+    ['a Finnish service number that costs extra', '0600 12345'],
+    ['a foreign premium-rate number', '+44 909 8790000'],
   ])('refuses %s as invalid', (_label, typed) => {
     expect(parseResidentPhone(typed)).toEqual({ ok: false, reason: 'invalid' });
   });

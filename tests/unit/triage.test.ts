@@ -40,14 +40,23 @@ describe('the crisis vote of the classifier, beside the patterns', () => {
 describe('an answer to one of the bot\'s questions, as the bot tells one from a matter', () => {
   const isAnswer = answerToTheBot(join(defaultLocalesDir(), 'fi'));
 
-  it.each(['huomenna kahden jälkeen', 'ti klo 10', 'heti', 'milloin vain', 'perjantaina ennen kolmea', 'Jokin muu asia', 'jokin muu asia!', 'Ohita', 'joo', 'Kyllä'])(
+  it.each(['huomenna kahden jälkeen', 'ti klo 10', 'heti', 'milloin vain', 'perjantaina ennen kolmea', 'kymmenen ja kahdentoista välillä', 'Jokin muu asia', 'jokin muu asia!', 'Ohita', 'joo', 'Kyllä'])(
     '"%s" is one',
     (message) => {
       expect(isAnswer(message)).toBe(true);
     },
   );
 
-  it.each(['huomenna menen sillalle ja se on siinä', 'Aino', 'en jaksa enää', 'kela ei maksanut', 'en halua elää'])('"%s" is not', (message) => {
+  it.each([
+    'huomenna menen sillalle ja se on siinä',
+    'illalla otan kaikki pillerit',
+    'tänä iltana kaikki loppuu',
+    'illalla lapsi joi konetiskiainetta',
+    'Aino',
+    'en jaksa enää',
+    'kela ei maksanut',
+    'en halua elää',
+  ])('"%s" is not', (message) => {
     expect(isAnswer(message)).toBe(false);
   });
 });
