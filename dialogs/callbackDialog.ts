@@ -121,7 +121,9 @@ export class CallbackDialog extends InterruptibleDialog {
 
   private readonly phone = async (step: WaterfallStepContext<CallbackOptions>): Promise<DialogTurnResult> => {
     // Identity codes, account and card numbers are already gone (ResidentInputMiddleware); the store masks again.
-    this.values(step).summary = String(step.result ?? '').trim().slice(0, SUMMARY_MAX_CHARS);
+    const matter = String(step.result ?? '').trim();
+    this.values(step).summary = matter.slice(0, SUMMARY_MAX_CHARS);
+    if (matter.length > SUMMARY_MAX_CHARS) await step.context.sendActivity(this.locale.messages.t('callback.summaryShortened'));
     return step.beginDialog(PHONE_STEPS, { tries: 0 } satisfies PhoneOptions);
   };
 

@@ -273,6 +273,15 @@ describe('a callback request, in place of the suggestion box', () => {
     expect(summary).toContain('[iban]');
   });
 
+  it('tells the resident when a long matter is kept only in part', async () => {
+    const bot = testBot({ callbacks: store });
+    await startedWith(bot, 'velat '.repeat(100).trim())
+      .assertReply(t('callback.summaryShortened'))
+      .assertReply(t('callback.askPhone'))
+      .then(saidNothingMore(bot))
+      .startTest();
+  });
+
   it('"alusta" mid-way starts again and files nothing', async () => {
     const bot = testBot({ callbacks: store });
     await startedWith(bot, 'velat')
