@@ -43,16 +43,42 @@ export const callbackDraftSchema = z.strictObject({
   channel: z.string().min(1).max(100),
 });
 
-export const callbackRequestSchema = callbackDraftSchema.extend({
-  ref: z.string().regex(CALLBACK_REF, 'expected a reference such as AKA-2026-000123'),
-  createdAt: isoInstant,
-  status: z.enum(['new', 'claimed', 'closed']),
-  claimedBy: z.string().min(1).max(100).optional(),
-  claimedAt: isoInstant.optional(),
-  closedAt: isoInstant.optional(),
-  outcome: z.enum(CALLBACK_OUTCOMES).optional(),
-  note: z.string().max(NOTE_MAX_CHARS).optional(),
-});
+export const CALLBACK_STATUSES = ['new', 'claimed', 'closed'] as const;
+
+/**
+ * The life of a request: new (in the queue) → claimed (one staff member calls) → closed (outcome recorded,
+ * deleted after the retention period). A claim can be released, or returns by itself after a timeout; a
+ * closed request can be reopened. The fields each status needs are checked, so a hand-edited record that
+ * mixes them is reported as corrupt rather than shown half-right.
+ */
+export const callbackRequestSchema = callbackDraftSchema
+  .extend({
+    ref: z.string().regex(CALLBACK_REF, 'expected a reference such as AKA-2026-000123'),
+    createdAt: isoInstant,
+    status: z.enum(CALLBACK_STATUSES),
+    claimedBy: z.string().min(1).max(100).optional(),
+    claimedAt: isoInstant.optional(),
+    /** Kept through releases and reopening: the waiting time in the statistics ends at the first claim. */
+    firstClaimedAt: isoInstant.optional(),
+    closedBy: z.string().min(1).max(100).optional(),
+    closedAt: isoInstant.optional(),
+    outcome: z.enum(CALLBACK_OUTCOMES).optional(),
+    /** Staff's own note on the call; kept when a request is reopened, replaced when it is closed again. */
+    note: z.string().max(NOTE_MAX_CHARS).optional(),
+  })
+  .superRefine((request, context) => {
+    const claimed = request.claimedBy !== undefined || request.claimedAt !== undefined;
+    const closed = request.closedAt !== undefined || request.closedBy !== undefined || request.outcome !== undefined;
+    const problem =
+      request.status === 'new' && (claimed || closed)
+        ? 'a new request has no claim and no outcome'
+        : request.status === 'claimed' && (request.claimedBy === undefined || request.claimedAt === undefined || closed)
+          ? 'a claimed request has claimedBy and claimedAt, and no outcome'
+          : request.status === 'closed' && (request.closedAt === undefined || request.outcome === undefined)
+            ? 'a closed request has closedAt and an outcome'
+            : undefined;
+    if (problem) context.addIssue({ code: 'custom', path: ['status'], message: problem });
+  });
 
 export type CallbackDraft = z.input<typeof callbackDraftSchema>;
 export type CallbackRequest = z.output<typeof callbackRequestSchema>;

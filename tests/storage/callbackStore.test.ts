@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { CallbackNotFoundError, CallbackStore, callbackKeys } from '../../services/callbacks/callbackStore';
+import { CallbackConflictError, CallbackNotFoundError, CallbackStore, callbackKeys } from '../../services/callbacks/callbackStore';
 import type { CallbackDraft } from '../../services/callbacks/request';
 import { MASK } from '../../services/privacy/mask';
 import { CorruptRecordError } from '../../services/redis/storedJson';
@@ -172,7 +172,7 @@ describe('callback requests in Redis', () => {
       const { ref } = await store.create(draft(), once());
       const other = await store.create(draft(), once());
       const closedAt = at(90);
-      const closed = await store.close(ref, { outcome: 'referred', note: 'ohjattu Kelan palvelunumeroon', now: closedAt });
+      const closed = await store.close(ref, { by: 'maija', outcome: 'referred', note: 'ohjattu Kelan palvelunumeroon', now: closedAt });
       expect(closed).toMatchObject({ ref, status: 'closed', outcome: 'referred', note: 'ohjattu Kelan palvelunumeroon', closedAt: closedAt.toISOString() });
       expect(await store.get(ref)).toEqual(closed);
       expect(await store.queue()).toEqual([other.ref]);
@@ -184,28 +184,27 @@ describe('callback requests in Redis', () => {
 
     it('keeps a closed request 30 days unless told otherwise', async () => {
       const { ref } = await store.create(draft(), once());
-      await store.close(ref, { outcome: 'helped', now: at(5) });
+      await store.close(ref, { by: 'maija', outcome: 'helped', now: at(5) });
       const ttl = await redis.pttl(callbackKeys(prefix).request(ref));
       expect(ttl).toBeGreaterThan(30 * DAY_MS - 60_000);
       expect(ttl).toBeLessThanOrEqual(30 * DAY_MS);
     });
 
-    it('closing again changes nothing: the first outcome stands', async () => {
+    it('closing again is a conflict, and the first outcome stands', async () => {
       const { ref } = await store.create(draft(), once());
-      const first = await store.close(ref, { outcome: 'no_answer', now: at(5) });
-      const second = await store.close(ref, { outcome: 'helped', note: 'myöhemmin', now: at(50) });
-      expect(second).toEqual(first);
+      const first = await store.close(ref, { by: 'maija', outcome: 'no_answer', now: at(5) });
+      await expect(store.close(ref, { by: 'maija', outcome: 'helped', note: 'myöhemmin', now: at(50) })).rejects.toBeInstanceOf(CallbackConflictError);
       expect(await store.get(ref)).toEqual(first);
     });
 
     it('says so when there is no such request', async () => {
-      await expect(store.close('AKA-2026-999999', { outcome: 'helped', now: at() })).rejects.toBeInstanceOf(CallbackNotFoundError);
-      await expect(store.close('not a reference', { outcome: 'helped', now: at() })).rejects.toBeInstanceOf(CallbackNotFoundError);
+      await expect(store.close('AKA-2026-999999', { by: 'maija', outcome: 'helped', now: at() })).rejects.toBeInstanceOf(CallbackNotFoundError);
+      await expect(store.close('not a reference', { by: 'maija', outcome: 'helped', now: at() })).rejects.toBeInstanceOf(CallbackNotFoundError);
     });
 
     it('refuses an outcome outside the list', async () => {
       const { ref } = await store.create(draft(), once());
-      await expect(store.close(ref, { outcome: 'solved' as never, now: at() })).rejects.toThrow(/outcome/);
+      await expect(store.close(ref, { by: 'maija', outcome: 'solved' as never, now: at() })).rejects.toThrow(/outcome/);
       expect((await store.get(ref))?.status).toBe('new');
     });
   });
@@ -229,7 +228,7 @@ describe('callback requests in Redis', () => {
       await expect(store.get(ref)).rejects.toThrow(key);
       await expect(store.get(ref)).rejects.toThrow(reason);
       await expect(store.queuedRequests()).rejects.toThrow(key);
-      await expect(store.close(ref, { outcome: 'helped', now: at() })).rejects.toThrow(key);
+      await expect(store.close(ref, { by: 'maija', outcome: 'helped', now: at() })).rejects.toThrow(key);
     });
 
     it('the error about a corrupt request does not repeat the personal data stored in it', async () => {
@@ -246,7 +245,7 @@ describe('callback requests in Redis', () => {
     const { ref } = await store.create(draft(), once());
     await store.create(draft({ urgent: true }), once());
     await store.create(draft(), { idempotencyKey: 'ends-in-brace}{x}', now: at(7) });
-    await store.close(ref, { outcome: 'helped', now: at(9) });
+    await store.close(ref, { by: 'maija', outcome: 'helped', now: at(9) });
     const keys = await keysWithPrefix(redis, prefix);
     // Requests, the year's sequence, the queue and the remembered confirmations are all there …
     expect(keys.filter((key) => key.includes(':req:'))).toHaveLength(3);

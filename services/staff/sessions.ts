@@ -1,0 +1,173 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Result } from 'ioredis';
+import { z } from 'zod';
+import type { RedisClient } from '../redis/connection';
+import { decodeStoredJson, validInput } from '../redis/storedJson';
+import { validStaffInput } from './accounts';
+import { staffKeys, type StaffKeys } from './keys';
+
+/**
+ * Staff login sessions in Redis. The session token (the cookie) and the CSRF token are 32 random bytes each.
+ * Redis holds only the SHA-256 of the session token as the key, so a dump or a replica does not hand out live
+ * sessions; SHA-256 without salt is enough for 256 random bits, which nobody can guess or look up.
+ */
+
+export interface StaffSession {
+  /** The secret the browser presents (in the HttpOnly cookie). */
+  token: string;
+  /** Sent back by the page in `x-csrf-token` on every state-changing request. */
+  csrfToken: string;
+  username: string;
+  createdAt: string;
+}
+
+export interface StaffSessionsOptions {
+  /** Key prefix, e.g. `aka:`. */
+  prefix: string;
+  /** A session unused this long ends by itself; every `get` starts the count again. Default 30 minutes. */
+  idleSeconds?: number;
+  /** A session ends this long after login however busy it is, so a stolen cookie does not live for ever. Default 12 hours. */
+  maxAgeSeconds?: number;
+  /** The clock for createdAt and the maximum age; tests pass their own. */
+  now?: () => Date;
+}
+
+export const DEFAULT_IDLE_SECONDS = 30 * 60;
+export const DEFAULT_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+const TOKEN_BYTES = 32;
+// 32 bytes in base64url without padding.
+const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+const optionsSchema = z.strictObject({
+  prefix: z.string(),
+  idleSeconds: z.int().positive().default(DEFAULT_IDLE_SECONDS),
+  maxAgeSeconds: z.int().positive().default(DEFAULT_MAX_AGE_SECONDS),
+  now: z.custom<() => Date>((value) => typeof value === 'function', 'expected a function').optional(),
+});
+
+const storedSessionSchema = z.strictObject({
+  username: z.string().min(1),
+  csrfToken: tokenSchema,
+  createdAt: z.iso.datetime({ offset: true }),
+});
+
+/** The key's name for a token: hex SHA-256. Exported so that tests can check what is (and is not) stored. */
+export function hashSessionToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+const newToken = () => randomBytes(TOKEN_BYTES).toString('base64url');
+
+// The session keys named by members of the user's set cannot be passed in KEYS (the script reads them); they
+// carry the same {staff} hash tag as the declared keys, which keeps them in their Cluster slot. Creating also
+// drops the hashes of sessions that have expired since, so the set never outgrows the live sessions for long.
+const CREATE = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+for _, hash in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if redis.call('EXISTS', ARGV[4] .. hash) == 0 then redis.call('SREM', KEYS[2], hash) end
+end
+return 1
+`;
+const DESTROY = `
+if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+redis.call('SREM', KEYS[2], ARGV[1])
+return 1
+`;
+const DESTROY_ALL = `
+local ended = 0
+for _, hash in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  ended = ended + redis.call('DEL', ARGV[1] .. hash)
+end
+redis.call('DEL', KEYS[1])
+return ended
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    staffSessionCreate(sessionKey: string, userSessionsKey: string, session: string, idleSeconds: number, tokenHash: string, sessionKeyPrefix: string): Result<number, Context>;
+    staffSessionDestroy(sessionKey: string, userSessionsKey: string, tokenHash: string): Result<number, Context>;
+    staffSessionDestroyAll(userSessionsKey: string, sessionKeyPrefix: string): Result<number, Context>;
+  }
+}
+
+export class StaffSessions {
+  private readonly keys: StaffKeys;
+  private readonly idleSeconds: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly redis: RedisClient,
+    options: StaffSessionsOptions,
+  ) {
+    const valid = validInput('session options', optionsSchema, options);
+    this.keys = staffKeys(valid.prefix);
+    this.idleSeconds = valid.idleSeconds;
+    this.maxAgeMs = valid.maxAgeSeconds * 1000;
+    this.now = valid.now ?? (() => new Date());
+    // Defining a command again on a shared connection only replaces it with the same script.
+    redis.defineCommand('staffSessionCreate', { numberOfKeys: 2, lua: CREATE });
+    redis.defineCommand('staffSessionDestroy', { numberOfKeys: 2, lua: DESTROY });
+    redis.defineCommand('staffSessionDestroyAll', { numberOfKeys: 1, lua: DESTROY_ALL });
+  }
+
+  /** Starts a session for a user whose password has just been verified; resolves once Redis holds it. */
+  async create(username: string): Promise<StaffSession> {
+    const name = validStaffInput('username', username);
+    const token = newToken();
+    const tokenHash = hashSessionToken(token);
+    const stored = { username: name, csrfToken: newToken(), createdAt: this.now().toISOString() };
+    await this.redis.staffSessionCreate(
+      this.keys.session(tokenHash),
+      this.keys.userSessions(name),
+      JSON.stringify(stored),
+      this.idleSeconds,
+      tokenHash,
+      this.keys.session(''),
+    );
+    return { token, ...stored };
+  }
+
+  /**
+   * The live session for a token, with its idle time started again (GETEX: one round trip), or null when the
+   * token is unknown, expired, past the maximum age or not even shaped like a token.
+   */
+  async get(token: string): Promise<StaffSession | null> {
+    if (!tokenSchema.safeParse(token).success) return null;
+    const key = this.keys.session(hashSessionToken(token));
+    const stored = await this.redis.getex(key, 'EX', this.idleSeconds);
+    if (stored === null) return null;
+    const session = decodeStoredJson(key, stored, storedSessionSchema);
+    if (this.now().getTime() - Date.parse(session.createdAt) >= this.maxAgeMs) {
+      await this.destroy(token);
+      return null;
+    }
+    return { token, ...session };
+  }
+
+  /** Ends one session (logout); false if it had already ended. */
+  async destroy(token: string): Promise<boolean> {
+    if (!tokenSchema.safeParse(token).success) return false;
+    const tokenHash = hashSessionToken(token);
+    const key = this.keys.session(tokenHash);
+    // The user's set is found from the stored session; a session that is gone has nothing left to remove.
+    const stored = await this.redis.get(key);
+    if (stored === null) return false;
+    let username: string;
+    try {
+      ({ username } = decodeStoredJson(key, stored, storedSessionSchema));
+    } catch {
+      // A corrupt session is no session: it goes, and the user's set is pruned at the next login.
+      return (await this.redis.del(key)) === 1;
+    }
+    return (await this.redis.staffSessionDestroy(key, this.keys.userSessions(username), tokenHash)) === 1;
+  }
+
+  /** Ends every session of a user (account removed, password changed); resolves to how many were live. */
+  async destroyAllFor(username: string): Promise<number> {
+    const name = validStaffInput('username', username);
+    return this.redis.staffSessionDestroyAll(this.keys.userSessions(name), this.keys.session(''));
+  }
+}
