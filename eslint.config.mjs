@@ -18,6 +18,16 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
   },
   {
+    // The staff console's page script: a browser module, no build step (web/staff/).
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'localStorage', 'fetch', 'EventSource', 'URLSearchParams'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['bot/**/*.ts', 'dialogs/**/*.ts', 'services/**/*.ts'],
     ignores: ['bot/cli.ts'],
     rules: { 'no-console': 'error' },

@@ -1,7 +1,7 @@
 import { ConversationState, MemoryStorage, type ActivityHandler, type Storage } from 'botbuilder';
 import { DialogRunner } from '../dialogs/dialogRunner';
 import { MainDialog } from '../dialogs/mainDialog';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SERVICE_IDS } from '../services/directory/directory';
 import { defaultLocalesDir, type Locale } from '../services/locales/locale';
 import type { Triage } from '../services/triage/triage';
@@ -13,6 +13,12 @@ import { RedisStorage } from '../services/storage/redisStorage';
 import { CallbackStore } from '../services/callbacks/callbackStore';
 import { SuggestionStore } from '../services/suggestions/suggestionStore';
 import { officeHoursSchema, type OfficeHours } from '../services/time/callbackWindow';
+import { AuditTrail } from '../services/audit/auditTrail';
+import { CallbackStats } from '../services/callbacks/stats';
+import { StaffAccounts } from '../services/staff/accounts';
+import { LoginLimiter } from '../services/staff/loginLimiter';
+import { DEFAULT_MAX_AGE_SECONDS, StaffSessions } from '../services/staff/sessions';
+import { registerStaffRoutes, registerStaffWithoutRedis } from './staff/staffRoutes';
 import { createAdapter, createTurnErrorHandler } from './adapter';
 import type { Config } from './config';
 import { HelpDeskBot } from './helpDeskBot';
@@ -66,9 +72,19 @@ export function createApp(parts: AppParts): App {
   // Errors inside the turn are handled while its lock is held; onTurnError catches the rest (e.g. Redis down
   // before the lock could be taken).
   adapter.onTurnError = handleTurnError;
+  const clock = parts.clock ?? (() => new Date());
+  const callbackStore = redis
+    ? new CallbackStore(redis, {
+        prefix: config.REDIS_KEY_PREFIX,
+        retentionDays: config.CALLBACK_RETENTION_DAYS,
+        claimTimeoutMinutes: config.CLAIM_TIMEOUT_MINUTES,
+      })
+    : undefined;
+  const suggestionStore = redis ? new SuggestionStore(redis, { prefix: config.REDIS_KEY_PREFIX }) : undefined;
+  const callbackStats = redis ? new CallbackStats(redis, { prefix: config.REDIS_KEY_PREFIX }) : undefined;
   const triage = parts.triage ?? buildTriage(join(config.LOCALES_DIR ?? defaultLocalesDir(), locale.language), SERVICE_IDS);
   adapter.use(new ResidentInputMiddleware(locale, config.MAX_MESSAGE_CHARS));
-  adapter.use(new CrisisMiddleware(triage, locale, logger));
+  adapter.use(new CrisisMiddleware(triage, locale, logger, callbackStats && ((kind) => callbackStats.recordCrisisReply(kind, clock()))));
   adapter.use(new TurnLockMiddleware(lock, locale));
   adapter.use(new TurnErrorBoundary(handleTurnError));
 
@@ -79,15 +95,15 @@ export function createApp(parts: AppParts): App {
       new DialogRunner(
         conversationState,
         new MainDialog(locale, {
-          clock: parts.clock ?? (() => new Date()),
+          clock,
           triage,
           callbacks: {
-            requests: parts.callbacks ?? (redis ? new CallbackStore(redis, { prefix: config.REDIS_KEY_PREFIX, retentionDays: config.CALLBACK_RETENTION_DAYS }) : undefined),
+            requests: parts.callbacks ?? callbackStore,
             officeHours: officeHoursOf(config),
             retentionDays: config.CALLBACK_RETENTION_DAYS,
             logger,
           },
-          suggestions: { suggestions: redis ? new SuggestionStore(redis, { prefix: config.REDIS_KEY_PREFIX }) : undefined, logger },
+          suggestions: { suggestions: suggestionStore, logger },
         }),
       ),
       locale,
@@ -105,6 +121,27 @@ export function createApp(parts: AppParts): App {
       return { ready: reachable, checks: { redis: reachable ? 'ok' : 'unreachable' } };
     },
   });
+
+  const webDir = join(dirname(defaultLocalesDir()), 'web', 'staff');
+  if (redis) {
+    const { REDIS_KEY_PREFIX: prefix } = config;
+    registerStaffRoutes(http.server, {
+      accounts: new StaffAccounts(redis, { prefix }),
+      sessions: new StaffSessions(redis, { prefix, idleSeconds: config.STAFF_SESSION_IDLE_MINUTES * 60 }),
+      limiter: new LoginLimiter(redis, { prefix }),
+      requests: callbackStore!,
+      suggestions: suggestionStore!,
+      audit: new AuditTrail(redis, { prefix }),
+      stats: callbackStats!,
+      clock,
+      logger,
+      trustProxy: config.TRUST_PROXY,
+      sessionMaxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
+      webDir,
+    });
+  } else {
+    registerStaffWithoutRedis(http.server, webDir);
+  }
 
   return {
     ...http,

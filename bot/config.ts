@@ -34,6 +34,9 @@ const environmentSchema = z
     SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 10_000),
     LOCALES_DIR: optionalText,
     CALLBACK_RETENTION_DAYS: integer(1, 3650, 30),
+    CLAIM_TIMEOUT_MINUTES: integer(5, 24 * 60, 60),
+    STAFF_SESSION_IDLE_MINUTES: integer(1, 24 * 60, 30),
+    TRUST_PROXY: z.preprocess(blankAsUnset, z.enum(['true', 'false'], { error: 'expected true or false' }).default('false').transform((value) => value === 'true')),
     OFFICE_DAYS: z.preprocess(
       blankAsUnset,
       z

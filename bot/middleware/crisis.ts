@@ -2,6 +2,7 @@ import { ActivityTypes, MessageFactory, type Middleware, type TurnContext } from
 import { crisisReply, safetyNote } from '../../dialogs/crisisReply';
 import type { Locale } from '../../services/locales/locale';
 import type { Logger } from '../../services/logging/logger';
+import type { CountedCrisisKind } from '../../services/callbacks/stats';
 import type { Triage } from '../../services/triage/triage';
 
 /**
@@ -16,6 +17,8 @@ export class CrisisMiddleware implements Middleware {
     private readonly triage: Triage,
     private readonly locale: Locale,
     private readonly logger: Logger,
+    /** Counts the reply for the anonymous statistics (kind and week only); never awaited by the reply. */
+    private readonly countReply?: (kind: CountedCrisisKind) => Promise<void>,
   ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
@@ -30,6 +33,8 @@ export class CrisisMiddleware implements Middleware {
       if (crisis) {
         // Only the kind is logged, never the words: health data is a special category.
         this.logger.info({ crisis, channelId: activity.channelId }, 'crisis reply shown');
+        // Counting must never delay or break the reply: Redis may be the very thing that is down.
+        this.countReply?.(crisis).catch((error: unknown) => this.logger.warn({ err: error }, 'crisis reply not counted'));
         const lines = crisisReply(this.locale, crisis);
         // The last line carries the offer of an urgent callback as a button (or typed: "kiireellinen soitto").
         const urgentCallback = this.locale.messages.t('crisis.choice.urgentCallback');

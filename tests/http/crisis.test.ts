@@ -3,10 +3,21 @@ import { SERVICE_IDS } from '../../services/directory/directory';
 import { defaultLocalesDir } from '../../services/locales/locale';
 import { DEFAULT_THRESHOLDS } from '../../services/triage/triage';
 import { buildTriage } from '../../services/triage/triageData';
+import type Redis from 'ioredis';
+import { CallbackStats } from '../../services/callbacks/stats';
+import { connectTestRedis } from '../support/testRedis';
 import { capturingLogger, finnish, message, startBot, startBotWithoutRedis, texts } from '../support/botTestKit';
 
 const { t } = finnish().messages;
 const urgent = (id: string) => finnish().urgent.get(id)!.phone;
+
+let redis: Redis;
+beforeAll(() => {
+  redis = connectTestRedis();
+});
+afterAll(async () => {
+  await redis.quit();
+});
 
 describe('a crisis, in any dialog, before anything else', () => {
   it('answers at once with 112 and the crisis helpline, then lets the dialog in progress carry on', async () => {
@@ -30,6 +41,14 @@ describe('a crisis, in any dialog, before anything else', () => {
 
       const logged = lines().join('\n');
       expect(logged).toContain('crisis reply shown');
+      // Counted for the anonymous statistics: the kind and the week, nothing of what was said.
+      const stats = new CallbackStats(redis, { prefix: bot.config.REDIS_KEY_PREFIX });
+      let week = (await stats.report({ weeks: 1, now: new Date() })).weeks[0];
+      for (let tries = 0; week?.crisisReplies !== 1 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        week = (await stats.report({ weeks: 1, now: new Date() })).weeks[0];
+      }
+      expect(week?.crisisRepliesByKind.selfHarm).toBe(1);
       expect(logged).toContain('selfHarm');
       expect(logged).not.toMatch(/jaksa/);
     } finally {
