@@ -26,7 +26,16 @@ describe('configuration from the environment', () => {
   });
 
   it('has the desk\'s callback hours and retention, Monday to Friday 9–15 and 30 days unless told otherwise', () => {
-    expect(loadConfig({})).toMatchObject({ OFFICE_DAYS: [1, 2, 3, 4, 5], OFFICE_OPENS: '09:00', OFFICE_CLOSES: '15:00', CALLBACK_RETENTION_DAYS: 30 });
+    expect(loadConfig({})).toMatchObject({
+      OFFICE_DAYS: [1, 2, 3, 4, 5],
+      OFFICE_OPENS: '09:00',
+      OFFICE_CLOSES: '15:00',
+      CALLBACK_RETENTION_DAYS: 30,
+      CLAIM_TIMEOUT_MINUTES: 60,
+      STAFF_SESSION_IDLE_MINUTES: 30,
+      TRUST_PROXY: false,
+    });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(loadConfig({ OFFICE_DAYS: '1,3,5', OFFICE_OPENS: '08:30', OFFICE_CLOSES: '16:00' })).toMatchObject({ OFFICE_DAYS: [1, 3, 5], OFFICE_OPENS: '08:30', OFFICE_CLOSES: '16:00' });
   });
 
@@ -37,6 +46,8 @@ describe('configuration from the environment', () => {
     [{ OFFICE_OPENS: '15:00', OFFICE_CLOSES: '09:00' }, /OFFICE_CLOSES: must be at least an hour after OFFICE_OPENS \(15:00\)/],
     [{ OFFICE_OPENS: '09:00', OFFICE_CLOSES: '09:45' }, /OFFICE_CLOSES: must be at least an hour after OFFICE_OPENS \(09:00\)/],
     [{ CALLBACK_RETENTION_DAYS: '0' }, /CALLBACK_RETENTION_DAYS: expected a whole number from 1 to 3650/],
+    [{ CLAIM_TIMEOUT_MINUTES: '1' }, /CLAIM_TIMEOUT_MINUTES: expected a whole number from 5 to 1440/],
+    [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY: expected true or false/],
   ])('refuses callback settings %o, naming the variable', (env, message) => {
     expect(problems(env).join('\n')).toMatch(message);
   });
