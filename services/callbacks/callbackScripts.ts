@@ -19,10 +19,17 @@ import type { RedisClient } from '../redis/connection';
 const CREATE = `
 local ref = redis.call('GET', KEYS[1])
 if ref then return {ref, 0} end
-ref = string.format('AKA-%s-%06d', ARGV[2], redis.call('INCR', KEYS[2]))
-local requestKey = ARGV[1] .. ref
-if redis.call('EXISTS', requestKey) == 1 then
-  return redis.error_reply('callback reference ' .. ref .. ' is already in use: the sequence at ' .. KEYS[2] .. ' was reset')
+-- A lost sequence (an old backup restored) must neither overwrite a request nor fail residents: the number
+-- is drawn again until a free reference comes up, within a bound that a real desk never reaches.
+local requestKey
+for _ = 1, 100000 do
+  ref = string.format('AKA-%s-%06d', ARGV[2], redis.call('INCR', KEYS[2]))
+  requestKey = ARGV[1] .. ref
+  if redis.call('EXISTS', requestKey) == 0 then break end
+  requestKey = nil
+end
+if not requestKey then
+  return redis.error_reply('no free callback reference: the sequence at ' .. KEYS[2] .. ' keeps meeting requests in use')
 end
 redis.call('SET', requestKey, '{"ref":"' .. ref .. '",' .. string.sub(ARGV[3], 2))
 redis.call('ZADD', KEYS[3], ARGV[4], ref)
