@@ -1,6 +1,7 @@
-import * as argon2 from 'argon2';
 import type { Result } from 'ioredis';
 import { z } from 'zod';
+import * as passwords from './passwordHash';
+export { STAFF_PASSWORD_HASHING } from './passwordHash';
 import { SYSTEM_ACTOR } from '../audit/auditTrail';
 import type { RedisClient } from '../redis/connection';
 import { CorruptRecordError } from '../redis/storedJson';
@@ -16,7 +17,6 @@ import { staffKeys, type StaffKeys } from './keys';
  * 1 lane. It costs about 30–40 ms on one core, cheap for a handful of logins a day yet expensive for anyone
  * guessing against a stolen hash. A change here is picked up at each user's next successful login (rehash).
  */
-export const STAFF_PASSWORD_HASHING = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /**
  * The hash of a random password nobody knows, with the same parameters as above. An unknown user name is
@@ -24,7 +24,7 @@ export const STAFF_PASSWORD_HASHING = { type: argon2.argon2id, memoryCost: 19_45
  * the answer's timing does not tell which names exist. tests/storage/staffAccounts.test.ts checks that its
  * parameters still match STAFF_PASSWORD_HASHING.
  */
-export const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=19456,p=1,t=2$Jp1vKcwOVuRzpb3Hgph/5Q$MGtJqTk5HV1fOueHrdrk+jfZHWAN4TvYDSTHayjP/qg';
+export const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$Dm66rsQFQ1h9rjhhkzfBIg$/FeQkHjXTVGJZEQRKUVCpqoAI53EiTK5Jqs84QsLz54';
 
 export const STAFF_PASSWORD_MIN_CHARS = 12;
 export const STAFF_PASSWORD_MAX_CHARS = 200;
@@ -155,7 +155,7 @@ export class StaffAccounts {
   /** Creates an account; throws StaffAccountExistsError if the name is taken. Resolves to the stored name. */
   async add(username: string, password: string): Promise<string> {
     const name = validStaffInput('username', username);
-    const passwordHash = await argon2.hash(validStaffInput('password', password), STAFF_PASSWORD_HASHING);
+    const passwordHash = await passwords.hashPassword(validStaffInput('password', password));
     const added = await this.redis.staffAccountAdd(this.keys.account(name), this.keys.accountIndex, passwordHash, this.now().toISOString(), name);
     if (added !== 1) throw new StaffAccountExistsError(name);
     return name;
@@ -164,7 +164,7 @@ export class StaffAccounts {
   /** Replaces the password; throws StaffAccountNotFoundError if there is no such account. End the user's sessions after it. */
   async setPassword(username: string, password: string): Promise<void> {
     const name = validStaffInput('username', username);
-    const passwordHash = await argon2.hash(validStaffInput('password', password), STAFF_PASSWORD_HASHING);
+    const passwordHash = await passwords.hashPassword(validStaffInput('password', password));
     const changed = await this.redis.staffAccountSetPassword(this.keys.account(name), passwordHash, this.now().toISOString());
     if (changed !== 1) throw new StaffAccountNotFoundError(name);
   }
@@ -207,18 +207,18 @@ export class StaffAccounts {
     const key = name.success ? this.keys.account(name.data) : undefined;
     const stored = key ? await this.redis.hgetall(key) : {};
     if (!key || !candidate.success || Object.keys(stored).length === 0) {
-      await argon2.verify(DUMMY_PASSWORD_HASH, typeof password === 'string' ? password.slice(0, STAFF_PASSWORD_MAX_CHARS) : '');
+      await passwords.verifyPassword(DUMMY_PASSWORD_HASH, typeof password === 'string' ? password.slice(0, STAFF_PASSWORD_MAX_CHARS) : '');
       return false;
     }
     const account = storedAccountSchema.safeParse(stored);
     if (!account.success) throw new CorruptRecordError(key, account.error.issues[0]?.message ?? 'not a staff account');
     let matches: boolean;
     try {
-      matches = await argon2.verify(account.data.passwordHash, candidate.data);
+      matches = await passwords.verifyPassword(account.data.passwordHash, candidate.data);
     } catch {
       throw new CorruptRecordError(key, 'passwordHash: not a readable argon2 hash');
     }
-    if (matches && argon2.needsRehash(account.data.passwordHash, STAFF_PASSWORD_HASHING)) {
+    if (matches && passwords.needsRehash(account.data.passwordHash)) {
       await this.upgradeHash(key, account.data.passwordHash, candidate.data);
     }
     return matches;
@@ -227,7 +227,7 @@ export class StaffAccounts {
   /** Best effort: the login has succeeded either way, and the next one tries again. */
   private async upgradeHash(key: string, oldHash: string, password: string): Promise<void> {
     try {
-      await this.redis.staffAccountRehash(key, oldHash, await argon2.hash(password, STAFF_PASSWORD_HASHING));
+      await this.redis.staffAccountRehash(key, oldHash, await passwords.hashPassword(password));
     } catch {
       // Nothing to do: the old hash still verifies.
     }
