@@ -13,8 +13,6 @@ import {
 import { staffKeys } from '../../services/staff/keys';
 import { clusterHashPart, connectTestRedis, connectUnreachableRedis, deleteKeysWithPrefix, keysWithPrefix, uniquePrefix } from '../support/testRedis';
 
-// The module object the service calls through, so that a spy sees its calls.
-
 const PASSWORD = 'kahvi ja pulla 2026';
 const at = (minutes = 0) => new Date(Date.parse('2026-03-04T10:00:00.000Z') + minutes * 60_000);
 
