@@ -78,6 +78,7 @@ export function createApp(parts: AppParts): App {
         prefix: config.REDIS_KEY_PREFIX,
         retentionDays: config.CALLBACK_RETENTION_DAYS,
         claimTimeoutMinutes: config.CLAIM_TIMEOUT_MINUTES,
+        reportLost: (refs, index) => logger.error({ refs, index }, 'open callback requests missing from Redis (deleted by hand or evicted); dropped from the staff queue'),
       })
     : undefined;
   const suggestionStore = redis ? new SuggestionStore(redis, { prefix: config.REDIS_KEY_PREFIX }) : undefined;

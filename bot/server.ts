@@ -38,8 +38,15 @@ export function createServer(parts: ServerParts): HelpDeskServer {
   let turnsInFlight = 0;
   let draining = false;
 
-  server.pre((_req: Request, res: Response, next: restify.Next) => {
+  server.pre((req: Request, res: Response, next: restify.Next) => {
     res.header('X-Content-Type-Options', 'nosniff');
+    // restify inflates gzip bodies with no error handler and counts only the compressed bytes against the limit:
+    // a compressed body could crash the process or fill its memory. No client of ours compresses.
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') {
+      res.send(415, { error: 'compressed request bodies are not accepted; send the body uncompressed' });
+      return next(false);
+    }
     res.header('Cache-Control', 'no-store');
     // While draining, tell clients not to reuse the connection, so that shutdown is not held up by it.
     if (draining) res.header('Connection', 'close');

@@ -9,7 +9,13 @@ export function readCookie(req: Request, name: string): string | undefined {
   if (typeof header !== 'string') return undefined;
   for (const part of header.split(';')) {
     const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+    if (at > 0 && part.slice(0, at).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(at + 1).trim());
+      } catch {
+        return undefined; // broken percent-encoding: no cookie of ours
+      }
+    }
   }
   return undefined;
 }
@@ -28,9 +34,12 @@ export function isHttps(req: Request, trustProxy: boolean): boolean {
   return trustProxy && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
 }
 
-/** The client's address, for rate limits: the socket's, or the first forwarded one behind a trusted proxy. */
+/**
+ * The client's address, for rate limits: the socket's, or behind a trusted proxy the last X-Forwarded-For
+ * entry — the one that proxy added. Entries before it are the client's own to write.
+ */
 export function clientAddress(req: Request, trustProxy: boolean): string {
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
   return forwarded || req.socket.remoteAddress || 'unknown';
 }
 

@@ -72,12 +72,17 @@ type SessionHandler = (req: Request, res: Response, session: StaffSession) => Pr
 export function registerStaffRoutes(server: Server, parts: StaffParts): void {
   const { sessions, audit, requests, clock, logger } = parts;
   const listAudits = new Throttle(LIST_AUDIT_EVERY_MS);
+  const openStreams = new Map<string, number>();
 
   /** Headers, and no error detail to the caller: a failure is logged and answered with a plain 500. */
   const guarded =
     (handler: Handler): Handler =>
     async (req, res) => {
       setSecurityHeaders(res, isHttps(req, parts.trustProxy));
+      // A body must be JSON: a plain HTML form from another site cannot then log a browser in or change anything.
+      if (req.method === 'POST' && hasBody(req) && !req.is('application/json')) {
+        return void res.send(415, { error: 'expected a JSON body (content-type: application/json)' });
+      }
       try {
         await handler(req, res);
       } catch (error) {
@@ -115,17 +120,18 @@ export function registerStaffRoutes(server: Server, parts: StaffParts): void {
       const body = parseOr400(loginSchema, req.body, res);
       if (!body) return;
       const address = clientAddress(req, parts.trustProxy);
-      const allowed = await parts.limiter.check(address, body.username);
+      const allowed = await parts.limiter.attempt(address, body.username);
       if (!allowed.allowed) {
         res.header('Retry-After', String(allowed.retryAfterSeconds));
         if (allowed.reason === 'unavailable') return void res.send(503, { error: 'logging in is not possible right now; try again shortly' });
         return void res.send(429, { error: 'too many failed logins; try again later', retryAfterSeconds: allowed.retryAfterSeconds });
       }
-      if (!(await parts.accounts.verify(body.username, body.password))) {
-        await parts.limiter.recordFailure(address, body.username);
-        return void res.send(401, { error: LOGIN_FAILED });
-      }
+      // The attempt is already counted: a failure needs nothing more.
+      if (!(await parts.accounts.verify(body.username, body.password))) return void res.send(401, { error: LOGIN_FAILED });
       await parts.limiter.recordSuccess(address, body.username);
+      // A session this browser already had ends: one browser, one session.
+      const previous = readCookie(req, SESSION_COOKIE);
+      if (previous) await sessions.destroy(previous);
       const session = await sessions.create(body.username);
       res.header('Set-Cookie', sessionCookie(session.token, { secure: isHttps(req, parts.trustProxy), maxAgeSeconds: parts.sessionMaxAgeSeconds }));
       await record(session, 'login');
@@ -212,26 +218,34 @@ export function registerStaffRoutes(server: Server, parts: StaffParts): void {
     res.end(csv);
   });
 
-  get('/api/staff/events', async (req, res) => {
+  get('/api/staff/events', async (req, res, session) => {
     // Server-sent events: "requests" whenever a request is filed or changes status (on any bot instance, since
     // the check reads Redis; reading alone changes nothing, so a page that reloads on the event cannot loop),
-    // and a comment now and then so that proxies keep the stream open.
+    // and a comment now and then so that proxies keep the stream open. The stream ends with its session.
+    const streams = openStreams.get(session.username) ?? 0;
+    if (streams >= MAX_STREAMS_PER_USER) return void res.send(429, { error: 'too many open event streams' });
+    openStreams.set(session.username, streams + 1);
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write('retry: 5000\n\n');
     const mark = () => requests.changeMark(clock());
     let last = await mark().catch(() => '');
     let beats = 0;
     const timer = setInterval(() => {
-      void mark()
-        .then((now) => {
-          if (now !== last) {
-            last = now;
-            res.write('event: requests\ndata: {}\n\n');
-          } else if (++beats % 10 === 0) res.write(': still here\n\n');
-        })
-        .catch((error: unknown) => logger.warn({ err: error }, 'staff event stream could not read Redis'));
+      void (async () => {
+        if (!(await sessions.isLive(session.token))) return void res.end();
+        const now = await mark();
+        if (now !== last) {
+          last = now;
+          res.write('event: requests\ndata: {}\n\n');
+        } else if (++beats % 10 === 0) res.write(': still here\n\n');
+      })().catch((error: unknown) => logger.warn({ err: error }, 'staff event stream could not read Redis'));
     }, parts.eventsPollMs ?? 2000);
-    req.on('close', () => clearInterval(timer));
+    res.on('close', () => {
+      clearInterval(timer);
+      const left = (openStreams.get(session.username) ?? 1) - 1;
+      if (left > 0) openStreams.set(session.username, left);
+      else openStreams.delete(session.username);
+    });
   });
 }
 
@@ -264,6 +278,9 @@ export function registerStaffWithoutRedis(server: Server, webDir: string): void 
   server.post('/api/staff/*', unavailable);
 }
 
+// A few tabs and a phone are plenty; each stream reads Redis every couple of seconds.
+const MAX_STREAMS_PER_USER = 5;
+
 // The page lists the queue again on every change and, without the event stream, every 15 s: one audit entry
 // per staff member and list in this time tells who looked, without an entry per refresh.
 const LIST_AUDIT_EVERY_MS = 10 * 60_000;
@@ -281,6 +298,10 @@ class Throttle {
     this.last.set(key, at);
     return true;
   }
+}
+
+function hasBody(req: Request): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 /** The query string as plain fields (restify leaves it unparsed without its plugin). */

@@ -80,6 +80,8 @@ export interface CallbackStoreOptions {
   idempotencySeconds?: number;
   /** A claim not closed within this many minutes returns to the queue. Default 60. */
   claimTimeoutMinutes?: number;
+  /** Told of open requests found missing from Redis (deleted by hand, or evicted): for the operator's log. */
+  reportLost?: (refs: string[], index: string) => void;
 }
 
 export interface CreatedCallback {
@@ -158,6 +160,7 @@ export class CallbackStore {
   private readonly retentionMs: number;
   private readonly idempotencyMs: number;
   private readonly claimTimeoutMs: number;
+  private readonly reportLost: (refs: string[], index: string) => void;
 
   constructor(
     private readonly redis: RedisClient,
@@ -173,6 +176,7 @@ export class CallbackStore {
     this.retentionMs = Math.round(retentionDays * 24 * 60 * 60 * 1000);
     this.idempotencyMs = Math.round(idempotencySeconds * 1000);
     this.claimTimeoutMs = Math.round(claimTimeoutMinutes * 60 * 1000);
+    this.reportLost = options.reportLost ?? (() => undefined);
     defineCallbackScripts(redis);
   }
 
@@ -289,16 +293,23 @@ export class CallbackStore {
     });
   }
 
-  /** claimed → new, back at its original place in the queue. Any staff member may release a claim. */
+  /** claimed → new, back at its original place in the queue. Only the one who holds the claim releases it. */
   async release(ref: string, options: ChangeOptions): Promise<CallbackRequest> {
     const { by, now } = validInput('release options', changeOptionsSchema, options);
     await this.returnStaleClaims(now);
-    return this.change(ref, 'release', (request, expected) => this.returnToQueue(ref, request, expected, { at: now, who: by, action: 'release' }));
+    return this.change(
+      ref,
+      'release',
+      (request, expected) => this.returnToQueue(ref, request, expected, { at: now, who: by, action: 'release' }),
+      (request) => request.claimedBy === by,
+    );
   }
 
   /**
    * new or claimed → closed with its outcome: off the queue, and deleted with its personal data `retentionDays`
    * after now. Closing a closed request is a conflict: the first outcome stands until the request is reopened.
+   * A claimed request is closed only by the one who holds the claim: a colleague whose claim ran out (and
+   * went to somebody else) must not close it from a page left open.
    */
   async close(ref: string, options: CloseOptions): Promise<CallbackRequest> {
     const { by, outcome, note, now } = validInput('close options', closeOptionsSchema, options);
@@ -311,7 +322,8 @@ export class CallbackStore {
         closedBy: by,
         closedAt: now.toISOString(),
         outcome,
-        ...(note === undefined ? {} : { note: maskSensitive(note).text }),
+        // Masking may lengthen a note ("[personal-id]" is longer than the code): cut it back to the limit.
+        ...(note === undefined ? {} : { note: maskSensitive(note).text.slice(0, NOTE_MAX_CHARS) }),
       };
       const week = helsinkiWeek(now);
       return {
@@ -336,7 +348,7 @@ export class CallbackStore {
             ...auditFields({ at: now, who: by, action: 'close', ref, detail: `outcome=${outcome}` }),
           ),
       };
-    });
+    }, (request) => request.status !== 'claimed' || request.claimedBy === by);
   }
 
   /** closed → new: back in the queue at its original place, no longer due for deletion. The note is kept. */
@@ -474,8 +486,8 @@ export class CallbackStore {
     if (expired.length > 0) {
       if (status !== 'closed') {
         // An open request has no expiry; only a manual delete or memory eviction (maxmemory-policy) loses one.
-        const missing = expired.map((index) => refs[index]!).join(', ');
-        throw new CorruptRecordError(indexKey, `lists ${missing}, whose request is missing (deleted by hand or evicted from memory)`);
+        // It is reported by reference and dropped from the index: the rest of the queue must stay workable.
+        this.reportLost(expired.map((index) => refs[index]!), indexKey);
       }
       await this.redis.callbackForgetExpired(expired.length + 1, indexKey, ...expired.map((index) => keys[index]!), ...expired.map((index) => refs[index]!));
     }

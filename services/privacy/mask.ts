@@ -14,7 +14,8 @@ const IBAN = /(?<![0-9A-Za-z])[A-Za-z]{2}\d{2}(?: ?[0-9A-Za-z]{4}){2,7}(?: ?[0-9
 const DIGIT_GROUPS = /(?<![0-9A-Za-z+])\d+(?:[ -]\d+)*(?![0-9A-Za-z])/g;
 // Phone numbers: optional +, then 7 or more digits that may be grouped by spaces or dashes (not dots, so
 // that dates such as 3.12.2026 stay readable in the log).
-const PHONE = /(?<![\w+]|\d\.)\+?\d(?:[\s-]?\d){6,}(?!\w|\.\d)/g;
+// A callback reference (AKA-2026-000123) is not a phone number: the log must say which request it was.
+const PHONE = /(?<![\w+]|\d\.|AKA-)\+?\d(?:[\s-]?\d){6,}(?!\w|\.\d)/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 export const MASK = {

@@ -98,6 +98,26 @@ export class LoginLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(...waits), reason: 'too-many-failures' };
   }
 
+  /**
+   * Counts a login attempt before its password is checked, against both the address and the name, and says
+   * whether it may go on. Counting first is what holds the limit against many attempts sent at once: each of
+   * them takes its point before any is verified. A successful login gives its points back (`recordSuccess`).
+   */
+  async attempt(address: string, username: string): Promise<LoginCheck> {
+    let counts: [RateLimiterRes, RateLimiterRes];
+    try {
+      counts = await Promise.all([this.byAddress.penalty(loginLimitKey(address)), this.byUsername.penalty(loginLimitKey(username))]);
+    } catch {
+      return { allowed: false, retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS, reason: 'unavailable' };
+    }
+    const [addressCount, usernameCount] = counts;
+    const waits = [overLimit(addressCount, this.byAddress.points), overLimit(usernameCount, this.byUsername.points)].filter(
+      (wait): wait is number => wait !== undefined,
+    );
+    if (waits.length === 0) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(...waits), reason: 'too-many-failures' };
+  }
+
   /** Counts a failed login against both the address and the name. Rejects if Redis cannot count it. */
   async recordFailure(address: string, username: string): Promise<void> {
     // penalty() adds a point without refusing anything (consume() would reject once over the limit).
@@ -105,12 +125,19 @@ export class LoginLimiter {
   }
 
   /**
-   * A successful login clears the name's failures. The address keeps its count: one valid account must not let
-   * an address wipe out its failed guesses at other names.
+   * A successful login clears the name's failures, and gives back the point its own attempt took from the
+   * address. The address keeps its earlier failures: one valid account must not let an address wipe out its
+   * failed guesses at other names.
    */
-  async recordSuccess(_address: string, username: string): Promise<void> {
-    await this.byUsername.delete(loginLimitKey(username));
+  async recordSuccess(address: string, username: string): Promise<void> {
+    await Promise.all([this.byUsername.delete(loginLimitKey(username)), this.byAddress.reward(loginLimitKey(address), 1)]);
   }
+}
+
+/** Seconds until the window ends if this attempt went past the limit, else undefined. */
+function overLimit(count: RateLimiterRes, limit: number): number | undefined {
+  if (count.consumedPoints <= limit) return undefined;
+  return Math.max(1, Math.ceil(count.msBeforeNext / 1000));
 }
 
 /** Seconds until the window ends if its limit is reached, else undefined. */

@@ -147,6 +147,15 @@ export class StaffSessions {
     return { token, ...session };
   }
 
+  /**
+   * Whether the session still exists, without counting as use: a page's open event stream must end with
+   * the session, not keep it alive.
+   */
+  async isLive(token: string): Promise<boolean> {
+    if (!tokenSchema.safeParse(token).success) return false;
+    return (await this.redis.exists(this.keys.session(hashSessionToken(token)))) === 1;
+  }
+
   /** Ends one session (logout); false if it had already ended. */
   async destroy(token: string): Promise<boolean> {
     if (!tokenSchema.safeParse(token).success) return false;

@@ -117,6 +117,58 @@ describe('the staff API: logging in', () => {
     }
   });
 
+  it('holds the limit against many logins sent at once: each attempt is counted before its password is checked', async () => {
+    const bot = await startWithStaff();
+    try {
+      const staff = new StaffClient(bot);
+      const statuses = await Promise.all(Array.from({ length: 20 }, () => staff.call('POST', '/api/staff/login', { username: 'aino', password: 'väärä-salasana-123' })));
+      const counts = statuses.map((result) => result.status);
+      expect(counts.filter((status) => status === 401)).toHaveLength(5);
+      expect(counts.filter((status) => status === 429)).toHaveLength(15);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('behind a trusted proxy, counts the address the proxy added, not one the client wrote', async () => {
+    const bot = await startBot({ configOverrides: { TRUST_PROXY: 'true' } });
+    try {
+      await new StaffAccounts(redis, { prefix: bot.config.REDIS_KEY_PREFIX }).add('aino', PASSWORD);
+      const staff = new StaffClient(bot);
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 21; attempt++) {
+        const forwarded = { 'x-forwarded-for': `10.0.0.${attempt}, 192.0.2.1` };
+        statuses.push((await staff.call('POST', '/api/staff/login', { username: `nimi${attempt}`, password: 'väärä-salasana-123' }, forwarded)).status);
+      }
+      expect(statuses.slice(0, 20).every((status) => status === 401)).toBe(true);
+      expect(statuses[20]).toBe(429);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('takes only JSON: a plain form post cannot log a browser in (415), and a compressed body is refused before it is read', async () => {
+    const bot = await startWithStaff();
+    try {
+      const form = await fetch(`${bot.url}/api/staff/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `username=aino&password=${encodeURIComponent(PASSWORD)}`,
+      });
+      expect(form.status).toBe(415);
+      expect(form.headers.get('set-cookie')).toBeNull();
+      for (const path of ['/api/staff/login', '/api/messages']) {
+        const gzipped = await fetch(`${bot.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'garbage' });
+        expect(gzipped.status).toBe(415);
+      }
+      expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+      // A cookie with broken percent-encoding is no session, not an error.
+      expect((await fetch(`${bot.url}/api/staff/session`, { headers: { cookie: 'aka_staff=%E0%A4%A' } })).status).toBe(401);
+    } finally {
+      await bot.stop();
+    }
+  });
+
   it('ends the session at logout: the cookie no longer opens anything', async () => {
     const bot = await startWithStaff();
     try {
@@ -268,6 +320,40 @@ describe('the staff API: suggestions, statistics and the page', () => {
       expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'; script-src 'self'/);
       expect(page.headers.get('x-frame-options')).toBe('DENY');
       expect((await fetch(`${bot.url}/staff/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('refuses to close or release a colleague\'s claim (409 naming the holder)', async () => {
+    const bot = await startWithStaff(['aino', 'eero']);
+    try {
+      const ref = await fileRequest(bot, 'staff-holder', 'velat');
+      const [aino, eero] = [new StaffClient(bot), new StaffClient(bot)];
+      await aino.login('aino');
+      await eero.login('eero');
+      await aino.call('POST', `/api/staff/requests/${ref}/claim`);
+      const close = await eero.call('POST', `/api/staff/requests/${ref}/close`, { outcome: 'helped' });
+      expect(close.status).toBe(409);
+      expect(close.json.claimedBy).toBe('aino');
+      expect((await eero.call('POST', `/api/staff/requests/${ref}/release`)).status).toBe(409);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('ends the event stream when its session ends', async () => {
+    const bot = await startWithStaff();
+    try {
+      const staff = new StaffClient(bot);
+      await staff.login('aino');
+      const stream = await fetch(`${bot.url}/api/staff/events`, { headers: { cookie: staff.cookie } });
+      const reader = stream.body!.getReader();
+      await reader.read();
+      await staff.call('POST', '/api/staff/logout');
+      let done = false;
+      while (!done) done = (await reader.read()).done;
+      expect(done).toBe(true);
     } finally {
       await bot.stop();
     }

@@ -93,6 +93,8 @@ describe('the staff login limiter in Redis', () => {
   it('clears the name’s failures on a successful login, but not the address’s', async () => {
     limiter = new LoginLimiter(redis, { prefix, perAddress: { failures: 6, windowSeconds: 900 } });
     await fail(4, () => '192.0.2.1', () => 'maija');
+    // A login counts its attempt first; its success then gives that point back.
+    expect(await limiter.attempt('192.0.2.1', 'Maija')).toEqual({ allowed: true });
     await limiter.recordSuccess('192.0.2.1', 'Maija');
     await fail(4, () => '192.0.2.2', () => 'maija');
     expect(await limiter.check('192.0.2.2', 'maija')).toEqual({ allowed: true });

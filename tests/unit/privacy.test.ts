@@ -179,6 +179,8 @@ describe('masking for logs', () => {
 
   it('masks a phone number at the end of a sentence', () => {
     expect(maskForLog('Soita numeroon 0401234567. Kiitos!')).toBe(`Soita numeroon ${MASK.phone}. Kiitos!`);
+    // A callback reference names a request, not a person: the operator must see which one it was.
+    expect(maskForLog('lost AKA-2026-000123, puh. 040 123 4567')).toBe(`lost AKA-2026-000123, puh. ${MASK.phone}`);
     expect(maskForLog('(040-123 4567)')).toBe(`(${MASK.phone})`);
   });
 

@@ -424,9 +424,13 @@ function loginErrorText(error) {
 
 async function logout() {
   try {
-    await request('POST', '/api/staff/logout', {});
-  } catch {
-    // The session is gone from this page either way; the server forgets it when it expires.
+    // Through api(): a stale CSRF token is fetched again, so that logging out really ends the session.
+    await api('POST', '/api/staff/logout', {});
+  } catch (error) {
+    // 401: the session had ended already, and api() has shown the login form.
+    if (error instanceof ApiError && error.status === 401) return;
+    announce('Uloskirjautuminen ei onnistunut. Yritä uudelleen.');
+    return;
   }
   showLogin('Olet kirjautunut ulos.');
   $('login-username').focus();
@@ -469,7 +473,12 @@ async function boot() {
 // ---------------------------------------------------------------- navigation
 
 function parseHash() {
-  const hash = decodeURIComponent(location.hash.slice(1));
+  let hash = '';
+  try {
+    hash = decodeURIComponent(location.hash.slice(1));
+  } catch {
+    hash = ''; // a broken address opens the queue
+  }
   if (hash.startsWith('pyynto/')) return { view: 'pyynto', ref: hash.slice('pyynto/'.length) };
   if (VIEW_IDS.includes(hash) && hash !== 'pyynto') return { view: hash };
   return { view: 'jono' };
@@ -769,7 +778,9 @@ function phoneLink(e164) {
 
 function detailActions(item) {
   const claim = actionButton('Ota itselle', 'button-primary', item.status !== 'new', () => act(item.ref, 'claim'));
-  const release = actionButton('Palauta jonoon', 'button-secondary', item.status !== 'claimed', () => act(item.ref, 'release'));
+  // Only the one who holds a claim may release or close it (the server refuses anyone else).
+  const mine = item.status === 'claimed' && item.claimedBy === state.username;
+  const release = actionButton('Palauta jonoon', 'button-secondary', !mine, () => act(item.ref, 'release'));
   const reopen = actionButton('Avaa uudelleen', 'button-secondary', item.status !== 'closed', () => act(item.ref, 'reopen'));
   const section = el(
     'section',
@@ -780,7 +791,7 @@ function detailActions(item) {
       : null,
     el('div', { className: 'button-row' }, claim, release, reopen),
   );
-  if (item.status === 'claimed') section.append(closeForm(item));
+  if (mine) section.append(closeForm(item));
   return section;
 }
 
