@@ -1,44 +1,13 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../support/redisServer';
+import { runEntry, type Finished } from '../support/runEntry';
 import { testRedisUrl } from '../support/testRedis';
 
 const root = join(__dirname, '..', '..');
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a TypeScript entry point of the project as its own Node process (through tsx), as `npm start`/`npm run chat` would. */
-function run(
-  entry: string,
-  env: Record<string, string>,
-  options: { stdin?: string; whenReady?: (output: string, stop: () => void) => void } = {},
-  args: string[] = [],
-): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      options.whenReady?.(stdout, () => child.kill('SIGTERM'));
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.stdin ?? '');
-  });
+/** Runs an entry point with the old call shape of this file: entry, env, options, args. */
+function run(entry: string, env: Record<string, string>, options: { stdin?: string; whenReady?: (output: string, stop: () => void) => void } = {}, args: string[] = []): Promise<Finished> {
+  return runEntry(entry, args, { ...options, env });
 }
 
 describe('the bot process', () => {

@@ -3,39 +3,16 @@ import { join } from 'node:path';
 import type Redis from 'ioredis';
 import { StaffAccounts } from '../../services/staff/accounts';
 import { StaffSessions } from '../../services/staff/sessions';
+import { runEntry, type Finished } from '../support/runEntry';
 import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, testRedisUrl, uniquePrefix } from '../support/testRedis';
 
 const root = join(__dirname, '..', '..');
 const PASSWORD = 'kahvi ja pulla 2026';
 const NEW_PASSWORD = 'uusi salasana syksy 2026';
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `npm run staff -- <args>` as its own process (node --import tsx tools/staff.ts), stdin piped. */
 function staff(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/staff.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.stdin ?? '');
-  });
+  return runEntry('tools/staff.ts', args, { ...options, timeoutMs: 15_000 });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +7,8 @@ import { FinnishTimeParser, MAX_READ_CHARS, type TimeRequest } from '../../servi
 import { isoWeekday } from '../../services/time/helsinki';
 import { helsinkiInstant, helsinkiIso, helsinkiWallClock } from '../../services/time/helsinkiInstant';
 import { loadTimeVocabulary } from '../../services/time/timeVocabulary';
+import { runEntry, type Finished } from '../support/runEntry';
 
-const root = join(__dirname, '..', '..');
 const vocabulary = loadTimeVocabulary(defaultLocalesDir());
 const parser = new FinnishTimeParser(vocabulary);
 
@@ -167,32 +166,9 @@ describe('locales/fi/time.json is validated when it is loaded', () => {
   });
 });
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs tools/parseTime.ts as its own process, as `npm run parse-time` does. */
 function parseTimeCli(args: string[], stdin: string, env: Record<string, string> = {}): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/parseTime.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
+  return runEntry('tools/parseTime.ts', args, { stdin, env });
 }
 
 describe('npm run parse-time', () => {
