@@ -27,6 +27,7 @@ import { CrisisMiddleware } from './middleware/crisis';
 import { TurnErrorBoundary } from './middleware/turnErrors';
 import { TurnLockMiddleware } from './middleware/turnLock';
 import { createServer, type HelpDeskServer } from './server';
+import { registerDirectLineRoutes } from './directLine/directLineRoutes';
 
 export interface AppParts {
   config: Config;
@@ -144,6 +145,8 @@ export function createApp(parts: AppParts): App {
     registerStaffWithoutRedis(http.server, webDir);
   }
 
+  const directLine = registerDirectLineRoutes(http.server, { adapter, bot, storage, lock, redis, config, locale, logger, clock });
+
   return {
     ...http,
     listen: (port, host) =>
@@ -152,7 +155,10 @@ export function createApp(parts: AppParts): App {
         http.server.listen(port, host, () => resolve(http.server.address().port));
       }),
     async close() {
-      await http.drain(config.SHUTDOWN_TIMEOUT_MS);
+      // Web chat turns first: the server's own drain ends with closing every connection still open.
+      const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+      await directLine.drain(config.SHUTDOWN_TIMEOUT_MS);
+      await http.drain(Math.max(0, deadline - Date.now()));
       if (redis) await closeRedisClient(redis);
     },
   };

@@ -47,6 +47,13 @@ const environmentSchema = z
     ),
     OFFICE_OPENS: clock('09:00'),
     OFFICE_CLOSES: clock('15:00'),
+    // The self-hosted Direct Line channel (web chat and kiosk): the key that signs its tokens, their lifetime
+    // (the conversation's activity log lives as long after its last use), and its limits.
+    DIRECT_LINE_SECRET: z.preprocess(blankAsUnset, z.string().min(32, 'expected at least 32 characters, e.g. from: openssl rand -base64 48').optional()),
+    DIRECT_LINE_TOKEN_TTL_SECONDS: integer(1, 24 * 60 * 60, 30 * 60),
+    DIRECT_LINE_ACTIVITIES_PER_MINUTE: integer(1, 10_000, 30),
+    DIRECT_LINE_POLLS_PER_MINUTE: integer(1, 100_000, 150),
+    DIRECT_LINE_TOKENS_PER_MINUTE: integer(1, 100_000, 60),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppType: z.preprocess(blankAsUnset, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
@@ -55,6 +62,10 @@ const environmentSchema = z
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && !env.REDIS_URL) {
       context.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required when NODE_ENV=production (Redis is the system of record)' });
+    }
+    if (env.NODE_ENV === 'production' && !env.DIRECT_LINE_SECRET) {
+      // A secret of one process would log every web chat out on restart and fail on every other instance.
+      context.addIssue({ code: 'custom', path: ['DIRECT_LINE_SECRET'], message: 'required when NODE_ENV=production (signs the web chat\'s tokens; e.g. openssl rand -base64 48)' });
     }
     // A callback window is at least an hour long, so the desk's day must be too.
     const minutes = (clockTime: string) => Number(clockTime.slice(0, 2)) * 60 + Number(clockTime.slice(3));
@@ -86,7 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const given = typeof env[name] === 'string' ? ` (got "${env[name]}")` : '';
-      return `${name}: ${issue.message}${name.startsWith('MicrosoftAppPassword') ? '' : given}`;
+      const secret = name.startsWith('MicrosoftAppPassword') || name === 'DIRECT_LINE_SECRET';
+      return `${name}: ${issue.message}${secret ? '' : given}`;
     }),
   );
 }

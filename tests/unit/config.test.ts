@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from '../../bot/config';
 
+const SECRET = 'a-signing-secret-of-at-least-32-characters';
+
 function problems(env: Record<string, string>): string[] {
   try {
     loadConfig(env);
@@ -74,8 +76,27 @@ describe('configuration from the environment', () => {
   });
 
   it('requires REDIS_URL in production, because Redis is the system of record', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^REDIS_URL: required when NODE_ENV=production/)]);
-    expect(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://redis:6379' }).REDIS_URL).toBe('redis://redis:6379');
+    expect(problems({ NODE_ENV: 'production', DIRECT_LINE_SECRET: SECRET })).toEqual([expect.stringMatching(/^REDIS_URL: required when NODE_ENV=production/)]);
+    expect(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://redis:6379', DIRECT_LINE_SECRET: SECRET }).REDIS_URL).toBe('redis://redis:6379');
+  });
+
+  it('has the web chat channel\'s token lifetime and limits, and leaves its signing secret to development when unset', () => {
+    expect(loadConfig({})).toMatchObject({
+      DIRECT_LINE_TOKEN_TTL_SECONDS: 1800,
+      DIRECT_LINE_ACTIVITIES_PER_MINUTE: 30,
+      DIRECT_LINE_POLLS_PER_MINUTE: 150,
+      DIRECT_LINE_TOKENS_PER_MINUTE: 60,
+    });
+    expect(loadConfig({}).DIRECT_LINE_SECRET).toBeUndefined();
+    expect(loadConfig({ DIRECT_LINE_SECRET: SECRET }).DIRECT_LINE_SECRET).toBe(SECRET);
+  });
+
+  it('requires a Direct Line signing secret of 32 characters or more in production, without echoing it', () => {
+    expect(problems({ NODE_ENV: 'production', REDIS_URL: 'redis://redis:6379' })).toEqual([expect.stringMatching(/^DIRECT_LINE_SECRET: required when NODE_ENV=production/)]);
+    const short = problems({ DIRECT_LINE_SECRET: 'short-secret-value' });
+    expect(short.join('\n')).toMatch(/DIRECT_LINE_SECRET: expected at least 32 characters/);
+    expect(short.join('\n')).not.toContain('short-secret-value');
+    expect(problems({ DIRECT_LINE_POLLS_PER_MINUTE: '0' }).join('\n')).toMatch(/DIRECT_LINE_POLLS_PER_MINUTE: expected a whole number from 1/);
   });
 
   it('requires the password with an app id, and a tenant for single-tenant apps, without echoing the password', () => {
