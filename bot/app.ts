@@ -19,6 +19,7 @@ import { StaffAccounts } from '../services/staff/accounts';
 import { LoginLimiter } from '../services/staff/loginLimiter';
 import { DEFAULT_MAX_AGE_SECONDS, StaffSessions } from '../services/staff/sessions';
 import { registerStaffRoutes, registerStaffWithoutRedis } from './staff/staffRoutes';
+import { registerResidentPages } from './web/webRoutes';
 import { createAdapter, createTurnErrorHandler } from './adapter';
 import type { Config } from './config';
 import { HelpDeskBot } from './helpDeskBot';
@@ -146,6 +147,17 @@ export function createApp(parts: AppParts): App {
   }
 
   const directLine = registerDirectLineRoutes(http.server, { adapter, bot, storage, lock, redis, config, locale, logger, clock });
+  registerResidentPages(http.server, {
+    localesDir: config.LOCALES_DIR ?? defaultLocalesDir(),
+    language: locale.language,
+    desk: locale.desk,
+    idleWarningSeconds: config.KIOSK_IDLE_WARNING_SECONDS,
+    idleResetSeconds: config.KIOSK_IDLE_RESET_SECONDS,
+    callbackRetentionDays: config.CALLBACK_RETENTION_DAYS,
+    stateTtlSeconds: config.STATE_TTL_SECONDS,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+    trustProxy: config.TRUST_PROXY,
+  });
 
   return {
     ...http,

@@ -54,6 +54,10 @@ const environmentSchema = z
     DIRECT_LINE_ACTIVITIES_PER_MINUTE: integer(1, 10_000, 30),
     DIRECT_LINE_POLLS_PER_MINUTE: integer(1, 100_000, 150),
     DIRECT_LINE_TOKENS_PER_MINUTE: integer(1, 100_000, 60),
+    // The living room's kiosk: quiet seconds before "Oletko vielä siellä?", and before the conversation is
+    // ended and cleared. In real use leave at least 20 s between them (WCAG 2.2.1).
+    KIOSK_IDLE_WARNING_SECONDS: integer(1, 3600, 90),
+    KIOSK_IDLE_RESET_SECONDS: integer(2, 7200, 120),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppType: z.preprocess(blankAsUnset, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
@@ -66,6 +70,9 @@ const environmentSchema = z
     if (env.NODE_ENV === 'production' && !env.DIRECT_LINE_SECRET) {
       // A secret of one process would log every web chat out on restart and fail on every other instance.
       context.addIssue({ code: 'custom', path: ['DIRECT_LINE_SECRET'], message: 'required when NODE_ENV=production (signs the web chat\'s tokens; e.g. openssl rand -base64 48)' });
+    }
+    if (env.KIOSK_IDLE_RESET_SECONDS <= env.KIOSK_IDLE_WARNING_SECONDS) {
+      context.addIssue({ code: 'custom', path: ['KIOSK_IDLE_RESET_SECONDS'], message: `must be more than KIOSK_IDLE_WARNING_SECONDS (${env.KIOSK_IDLE_WARNING_SECONDS})` });
     }
     // A callback window is at least an hour long, so the desk's day must be too.
     const minutes = (clockTime: string) => Number(clockTime.slice(0, 2)) * 60 + Number(clockTime.slice(3));
