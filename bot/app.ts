@@ -27,6 +27,7 @@ import { ResidentInputMiddleware } from './middleware/residentInput';
 import { CrisisMiddleware } from './middleware/crisis';
 import { TurnErrorBoundary } from './middleware/turnErrors';
 import { TurnLockMiddleware } from './middleware/turnLock';
+import { BotMetrics } from './metrics';
 import { createServer, type HelpDeskServer } from './server';
 import { registerDirectLineRoutes } from './directLine/directLineRoutes';
 
@@ -70,10 +71,6 @@ export function createApp(parts: AppParts): App {
   const conversationState = new ConversationState(storage);
 
   const adapter = createAdapter(config, logger);
-  const handleTurnError = createTurnErrorHandler(conversationState, locale, logger);
-  // Errors inside the turn are handled while its lock is held; onTurnError catches the rest (e.g. Redis down
-  // before the lock could be taken).
-  adapter.onTurnError = handleTurnError;
   const clock = parts.clock ?? (() => new Date());
   const callbackStore = redis
     ? new CallbackStore(redis, {
@@ -85,7 +82,17 @@ export function createApp(parts: AppParts): App {
     : undefined;
   const suggestionStore = redis ? new SuggestionStore(redis, { prefix: config.REDIS_KEY_PREFIX }) : undefined;
   const callbackStats = redis ? new CallbackStats(redis, { prefix: config.REDIS_KEY_PREFIX }) : undefined;
+  const metrics = new BotMetrics({ redis, requests: callbackStore });
+  const reportTurnError = createTurnErrorHandler(conversationState, locale, logger);
+  const handleTurnError: typeof reportTurnError = async (context, error) => {
+    metrics.turnErrors.inc();
+    await reportTurnError(context, error);
+  };
+  // Errors inside the turn are handled while its lock is held; onTurnError catches the rest (e.g. Redis down
+  // before the lock could be taken).
+  adapter.onTurnError = handleTurnError;
   const triage = parts.triage ?? buildTriage(join(config.LOCALES_DIR ?? defaultLocalesDir(), locale.language), SERVICE_IDS);
+  adapter.use(metrics.middleware());
   adapter.use(new ResidentInputMiddleware(locale, config.MAX_MESSAGE_CHARS));
   adapter.use(new CrisisMiddleware(triage, locale, logger, callbackStats && ((kind) => callbackStats.recordCrisisReply(kind, clock()))));
   adapter.use(new TurnLockMiddleware(lock, locale));
@@ -101,7 +108,7 @@ export function createApp(parts: AppParts): App {
           clock,
           triage,
           callbacks: {
-            requests: parts.callbacks ?? callbackStore,
+            requests: parts.callbacks ?? (callbackStore && metrics.countingCreates(callbackStore)),
             officeHours: officeHoursOf(config),
             retentionDays: config.CALLBACK_RETENTION_DAYS,
             logger,
@@ -129,6 +136,7 @@ export function createApp(parts: AppParts): App {
   if (redis) {
     const { REDIS_KEY_PREFIX: prefix } = config;
     registerStaffRoutes(http.server, {
+      onClosed: (outcome) => metrics.callbacksClosed.inc({ outcome }),
       accounts: new StaffAccounts(redis, { prefix }),
       sessions: new StaffSessions(redis, { prefix, idleSeconds: config.STAFF_SESSION_IDLE_MINUTES * 60 }),
       limiter: new LoginLimiter(redis, { prefix }),
@@ -146,6 +154,7 @@ export function createApp(parts: AppParts): App {
     registerStaffWithoutRedis(http.server, webDir);
   }
 
+  metrics.register(http.server);
   const directLine = registerDirectLineRoutes(http.server, { adapter, bot, storage, lock, redis, config, locale, logger, clock });
   registerResidentPages(http.server, {
     localesDir: config.LOCALES_DIR ?? defaultLocalesDir(),

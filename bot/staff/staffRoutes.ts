@@ -33,6 +33,8 @@ export interface StaffParts {
   webDir: string;
   /** How often the event stream looks for changes, in milliseconds. */
   eventsPollMs?: number;
+  /** Told of every close, for the metrics. */
+  onClosed?: (outcome: string) => void;
 }
 
 const loginSchema = z.strictObject({
@@ -181,7 +183,9 @@ export function registerStaffRoutes(server: Server, parts: StaffParts): void {
     const params = parseOr400(refSchema, req.params, res);
     const body = params && parseOr400(closeSchema, req.body ?? {}, res);
     if (!params || !body) return;
-    res.send(200, await requests.close(params.ref, { by: session.username, now: clock(), outcome: body.outcome, ...(body.note ? { note: body.note } : {}) }));
+    const closed = await requests.close(params.ref, { by: session.username, now: clock(), outcome: body.outcome, ...(body.note ? { note: body.note } : {}) });
+    parts.onClosed?.(body.outcome);
+    res.send(200, closed);
   });
 
   get('/api/staff/suggestions', async (_req, res, session) => {
