@@ -24,9 +24,17 @@ const DATE_SHAPE = /^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?$/;
 // a way to make it ring them.
 const NOT_CALLED = new Set(['PREMIUM_RATE', 'SHARED_COST']);
 
+/**
+ * Only the start of a long message is read: the library's time grows with the text (about 40 ms for 10 000
+ * characters such as "1.1.1.…"), and an answer to "which number?" has its number early. A number cut by the
+ * limit is left out whole rather than read as a shorter one.
+ */
+export const MAX_READ_CHARS = 2000;
+
 export function parseResidentPhone(typed: string): ParsedPhone {
-  const text = typeof typed === 'string' ? typed : '';
-  if (!/\p{Nd}/u.test(text)) return { ok: false, reason: 'missing' };
+  const whole = typeof typed === 'string' ? typed : '';
+  const text = whole.length > MAX_READ_CHARS ? withoutCutNumber(whole.slice(0, MAX_READ_CHARS)) : whole;
+  if (!/\p{Nd}/u.test(whole)) return { ok: false, reason: 'missing' };
   try {
     const found = findPhoneNumbersInText(text, { defaultCountry: DEFAULT_REGION }).find(
       (match) => !DATE_SHAPE.test(text.slice(match.startsAt, match.endsAt)) && match.number.isValid() && !NOT_CALLED.has(match.number.getType() ?? ''),
@@ -37,6 +45,13 @@ export function parseResidentPhone(typed: string): ParsedPhone {
     // The library has no known throwing path for text input; a resident's message must never break the turn.
     return { ok: false, reason: 'invalid' };
   }
+}
+
+/** The text without what may be part of a number at its end (a loop: a `[…]+$` pattern would be quadratic). */
+function withoutCutNumber(text: string): string {
+  let end = text.length;
+  while (end > 0 && /[\p{Nd}\s().+-]/u.test(text[end - 1]!)) end -= 1;
+  return text.slice(0, end);
 }
 
 function readBack(number: PhoneNumber): string {

@@ -15,7 +15,9 @@ const DIGIT_GROUPS = /(?<![0-9A-Za-z+])\d+(?:[ -]\d+)*(?![0-9A-Za-z])/g;
 // Phone numbers: optional +, then 7 or more digits that may be grouped by spaces or dashes (not dots, so
 // that dates such as 3.12.2026 stay readable in the log).
 // A callback reference (AKA-2026-000123) is not a phone number: the log must say which request it was.
-const PHONE = /(?<![\w+]|\d\.|AKA-)\+?\d(?:[\s-]?\d){6,}(?!\w|\.\d)/g;
+// A "+" starts a number even right after a digit or "3." ("040 1234567+358 40 7654321"): masked at once, not
+// only on a second pass once what stood before it has become [phone] (masking must be idempotent).
+const PHONE = /(?:(?<![\w+]|\d\.|AKA-)|(?<![A-Za-z_+])(?=\+))\+?\d(?:[\s-]?\d){6,}(?!\w|\.\d)/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 export const MASK = {
@@ -92,9 +94,12 @@ function maskPersonalIds(text: string): string {
 function maskIbans(text: string): string {
   return text.replace(IBAN, (candidate) => {
     for (const end of cutPoints(candidate)) {
-      if (isValidIban(candidate.slice(0, end).replace(/ /g, ''))) return MASK.iban + candidate.slice(end);
+      if (isValidIban(candidate.slice(0, end).replace(/ /g, ''))) return MASK.iban + maskIbans(candidate.slice(end));
     }
-    return candidate;
+    // No account number at its start, yet one may begin after a space inside it ("ab12 FI21 1234 …"): the
+    // match must not hide it, so the rest is looked at again (each time shorter, so this ends).
+    const space = candidate.indexOf(' ');
+    return space < 0 ? candidate : candidate.slice(0, space + 1) + maskIbans(candidate.slice(space + 1));
   });
 }
 
