@@ -1,6 +1,7 @@
 import { WaterfallDialog, type FoundChoice, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
+import type { ServiceId } from '../services/directory/directory';
 import type { Triage } from '../services/triage/triage';
 import { normalizeFinnish } from '../services/understanding/interruptions';
 import { buildChoices, createChoicePrompt, isFreeText, recognizeButton } from './finnishPrompts';
@@ -23,6 +24,8 @@ const MENU = [
 ] as const satisfies readonly { branch: string; label: MessageKey }[];
 type Branch = (typeof MENU)[number]['branch'];
 const MATTER = MENU.findIndex((item) => item.branch === 'matter');
+/** Triage's label for the living room's own activities: the same place as the menu's living-room button. */
+const LIVING_ROOM_SERVICE = 'olohuone' satisfies ServiceId;
 
 export interface MainDialogOptions {
   /**
@@ -46,8 +49,11 @@ export interface MainDialogDeps {
 
 /** The main menu: tell your matter, ask for a callback, the living room, leave a suggestion. */
 export class MainDialog extends InterruptibleDialog {
+  private readonly triage: Triage;
+
   constructor(locale: Locale, { clock, triage, callbacks, suggestions }: MainDialogDeps) {
     super(MAIN_DIALOG, locale);
+    this.triage = triage;
     // Whatever the resident writes at the menu that is not a button is their matter, in their own words.
     this.addDialog(createChoicePrompt(MENU_PROMPT, locale, { freeTextPicks: MATTER }));
     this.addDialog(new LivingRoomDialog(locale, clock));
@@ -74,7 +80,7 @@ export class MainDialog extends InterruptibleDialog {
         // Only by a label or a synonym: the resident has not seen the menu yet, so a number ("Kela ei ole
         // maksanut 2 kuukauteen") is not a button's number.
         const found = recognizeButton(this.locale, firstMessage, choices, false);
-        if (found) return step.next(found);
+        if (found && !this.isMatterAfterAll(firstMessage, found)) return step.next(found);
         if (!this.interruptions.isGreeting(firstMessage) && /\p{L}/u.test(firstMessage)) {
           return step.beginDialog(TriageDialog.id, { matter: firstMessage } satisfies TriageOptions);
         }
@@ -92,6 +98,10 @@ export class MainDialog extends InterruptibleDialog {
     // The opening message went straight to triage or a callback, which has ended: its outcome goes on.
     if (!isFoundChoice(step.result)) return step.next(step.result);
     const chosen = step.result;
+    const typedAtMenu = step.context.activity.text ?? '';
+    if (!isFreeText(chosen) && this.isMatterAfterAll(typedAtMenu, chosen)) {
+      return step.beginDialog(TriageDialog.id, { matter: typedAtMenu } satisfies TriageOptions);
+    }
     const branch: Branch = MENU[chosen.index]!.branch;
     switch (branch) {
       case 'livingRoom':
@@ -104,7 +114,7 @@ export class MainDialog extends InterruptibleDialog {
         if (isFreeText(chosen) && isYesOrNo(this.locale, typed)) return step.replaceDialog(STEPS, { again: true } satisfies MainDialogOptions);
         // The button, its number or a synonym alone asks for the matter; anything more already tells it
         // ("tarviin apua paperiasioissa"), and the resident is not asked again.
-        const onlyTheButton = !isFreeText(chosen) && (/^\d+$/.test(typed.trim()) || normalizeFinnish(typed) === normalizeFinnish(chosen.synonym ?? chosen.value));
+        const onlyTheButton = !isFreeText(chosen) && isOnlyTheButton(typed, chosen);
         return step.beginDialog(TriageDialog.id, { matter: onlyTheButton ? undefined : typed } satisfies TriageOptions);
       }
       case 'callback':
@@ -121,8 +131,25 @@ export class MainDialog extends InterruptibleDialog {
     return step.next();
   };
 
+  /**
+   * A button's word inside a longer message picks that button only when the message is not plainly about
+   * another service: "onko kelan toimisto auki huomenna" holds the living room's "auki" and "kela ei soita
+   * takaisin" the callback's "soita", yet both are Kela matters. Triage decides, as it would for any matter.
+   */
+  private isMatterAfterAll(typed: string, found: FoundChoice): boolean {
+    if (MENU[found.index]?.branch === 'matter') return false;
+    if (isOnlyTheButton(typed, found)) return false;
+    const { crisis, confident, top } = this.triage.assess(typed);
+    return crisis === undefined && confident && top.label !== LIVING_ROOM_SERVICE;
+  }
+
   private readonly loop = async (step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> =>
     step.replaceDialog(STEPS, { again: true } satisfies MainDialogOptions);
+}
+
+/** The answer is the button itself: its number, its label or the one synonym that matched, and nothing more. */
+function isOnlyTheButton(typed: string, found: FoundChoice): boolean {
+  return /^\d+$/.test(typed.trim()) || normalizeFinnish(typed) === normalizeFinnish(found.synonym ?? found.value);
 }
 
 function isYesOrNo(locale: Locale, typed: string): boolean {

@@ -17,6 +17,8 @@ export const interruptionPhrasesSchema = z.strictObject({
   fillers: z.array(text),
   /** Words that turn a request around when they come just before it: "en halua puhua ihmiselle". */
   negations: z.array(text),
+  /** The negative verb right before a request turns it into a statement: "kela ei soita minulle". */
+  negativeVerbs: z.array(text),
   /** A message that only greets ("moi", "terve") is not a matter to guide. */
   greetings: z.array(text),
 });
@@ -42,6 +44,7 @@ export class InterruptionRecognizer {
   private readonly within: { words: string; interruption: Interruption }[];
   private readonly fillers: Set<string>;
   private readonly negations: string[];
+  private readonly negativeVerbs: Set<string>;
   private readonly greetings: Set<string>;
 
   constructor(data: InterruptionPhrases) {
@@ -49,6 +52,7 @@ export class InterruptionRecognizer {
     this.within = [];
     this.fillers = new Set(data.fillers.map(normalizeFinnish));
     this.negations = data.negations.map((phrase) => ` ${normalizeFinnish(phrase)} `);
+    this.negativeVerbs = new Set(data.negativeVerbs.map(normalizeFinnish));
     this.greetings = new Set(data.greetings.map(normalizeFinnish));
     for (const interruption of [...INTERRUPTIONS].reverse()) {
       for (const phrase of data[interruption].whole) this.whole.set(normalizeFinnish(phrase), interruption);
@@ -84,9 +88,14 @@ export class InterruptionRecognizer {
     return words.join(' ');
   }
 
-  /** Whether the last few words before a matched phrase deny it ("en haluu [puhua] ihmisen kanssa"). */
+  /**
+   * Whether the words before a matched phrase deny it: a negation among the last few ("en haluu [puhua]
+   * ihmisen kanssa"), or a bare negative verb just before it ("kela ei soita minulle takaisin").
+   */
   private negated(before: string): boolean {
-    const window = ` ${before.trim().split(' ').slice(-3).join(' ')} `;
+    const words = before.trim().split(' ');
+    if (this.negativeVerbs.has(words[words.length - 1]!)) return true;
+    const window = ` ${words.slice(-3).join(' ')} `;
     return this.negations.some((negation) => window.includes(negation));
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActivityTypes, type Activity } from 'botbuilder';
+import type { ServiceId } from '../../services/directory/directory';
 import { defaultLocalesDir } from '../../services/locales/locale';
 import { finnish } from '../support/botTestKit';
 import {
@@ -156,6 +157,42 @@ describe('picking a branch from the main menu', () => {
       .assertReply(mainMenu('menu.again'))
       .then(saidNothingMore(bot))
       .startTest();
+  });
+});
+
+describe('a matter that happens to hold a button\'s word', () => {
+  const serviceCard = (service: ServiceId) => (reply: Partial<Activity>) => expect(reply.attachments?.[0]?.content).toMatchObject({ title: finnish().services.get(service).name });
+
+  // "auki" is a synonym of the living room's button, "soita" of the callback's and "palaute" of the suggestion's:
+  // inside a matter plainly about Kela, they must not open those branches.
+  it.each(['onko kelan toimisto auki huomenna', 'kela ei soita minulle takaisin', 'minulla olisi palaute kelan palvelusta'])(
+    'typed at the menu, "%s" is triaged as the matter it is',
+    async (matter) => {
+      const bot = testBot();
+      await welcomed(bot)
+        .send(matter)
+        .assertReply(t('triage.found'))
+        .assertReply(serviceCard('kela'))
+        .assertReply((reply) => expect(reply.text).toBe(t('triage.didItHelp')))
+        .then(saidNothingMore(bot))
+        .startTest();
+    },
+  );
+
+  it('as the first message, too', async () => {
+    const bot = testBot();
+    await bot.adapter
+      .send('onko kelan toimisto auki huomenna')
+      .assertReply(WELCOME)
+      .assertReply(t('triage.found'))
+      .assertReply(serviceCard('kela'))
+      .assertReply((reply) => expect(reply.text).toBe(t('triage.didItHelp')))
+      .startTest();
+  });
+
+  it('while a longer message about the living room itself still opens the living room', async () => {
+    const bot = testBot();
+    await welcomed(bot).send('milloin olohuone on auki tänään').assertReply(livingRoomMenu()).then(saidNothingMore(bot)).startTest();
   });
 });
 
