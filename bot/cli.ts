@@ -1,7 +1,8 @@
 /**
  * `npm run chat`: talk to the bot from a terminal. Buttons are shown as numbered choices; type the number
- * or anything else. By default the bot runs inside this process (Redis when REDIS_URL is set, else memory);
- * with `--url http://host:port` it talks to a bot that is already running, over POST /api/messages.
+ * or anything else. By default the bot runs inside this process (Redis when REDIS_URL, REDIS_CLUSTER_NODES or
+ * REDIS_SENTINELS is set, else memory); with `--url http://host:port` it talks to a bot that is already
+ * running, over POST /api/messages.
  * Works with piped input too: `printf 'hei\n3\n' | npm run --silent chat`.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,10 +10,10 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Activity, CardAction } from 'botbuilder';
 import { createApp, type App } from './app';
-import { loadConfig, type Config } from './config';
+import { loadConfig, redisTarget, type Config } from './config';
 import { createLogger } from '../services/logging/logger';
 import { defaultLocalesDir, loadLocale, type Locale } from '../services/locales/locale';
-import { createRedisClient } from '../services/redis/connection';
+import { createRedisClient, isRedisReachable } from '../services/redis/connection';
 
 interface Reply {
   text?: string;
@@ -22,7 +23,10 @@ interface Reply {
 
 async function startInProcessBot(config: Config, locale: Locale): Promise<{ url: string; app: App }> {
   const logger = createLogger(config.LOG_LEVEL);
-  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL, logger) : undefined;
+  const target = redisTarget(config);
+  const redis = target ? createRedisClient(target, logger) : undefined;
+  // A Cluster refuses commands until it is connected: let the first message find it ready.
+  if (redis) await isRedisReachable(redis, 3000);
   const app = createApp({ config, logger, locale, redis });
   const port = await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, app };

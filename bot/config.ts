@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RedisNode, RedisTarget } from '../services/redis/connection';
 
 const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const integer = (min: number, max: number, fallback: number) =>
@@ -14,6 +15,29 @@ const integer = (min: number, max: number, fallback: number) =>
 const clock = (fallback: string) =>
   z.preprocess(blankAsUnset, z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 09:00').default(fallback));
 const optionalText = z.preprocess(blankAsUnset, z.string().optional());
+const optionalFlag = z.preprocess(blankAsUnset, z.enum(['true', 'false'], { error: 'expected true or false' }).optional());
+
+// host:port, the host a name, an IPv4 address or an IPv6 address in brackets ([::1]:6379).
+const NODE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
+const nodeList = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .transform((list, context) => {
+      const nodes: RedisNode[] = [];
+      for (const entry of list.split(',').map((part) => part.trim())) {
+        const match = NODE.exec(entry);
+        const port = Number(match?.[2]);
+        if (!match || !(port >= 1 && port <= 65535)) {
+          context.addIssue({ code: 'custom', message: 'expected host:port pairs separated by commas, e.g. 10.0.0.1:6379,10.0.0.2:6379' });
+          return z.NEVER;
+        }
+        nodes.push({ host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port });
+      }
+      return nodes;
+    })
+    .optional(),
+);
 
 const environmentSchema = z
   .object({
@@ -25,6 +49,16 @@ const environmentSchema = z
       blankAsUnset,
       z.string().regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').optional(),
     ),
+    // A Redis Cluster (some of its nodes: the rest are found from them), or Sentinels that name the master.
+    // Exactly one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS; with the last two, the credentials and
+    // TLS come from the variables below (with REDIS_URL they are part of the URL).
+    REDIS_CLUSTER_NODES: nodeList,
+    REDIS_SENTINELS: nodeList,
+    REDIS_SENTINEL_MASTER: z.preprocess(blankAsUnset, z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected the master\'s name from sentinel.conf, e.g. mymaster').optional()),
+    REDIS_SENTINEL_PASSWORD: optionalText,
+    REDIS_USERNAME: optionalText,
+    REDIS_PASSWORD: optionalText,
+    REDIS_TLS: optionalFlag,
     REDIS_KEY_PREFIX: z.preprocess(blankAsUnset, z.string().regex(/^[a-z0-9:_-]{1,32}$/, 'expected 1–32 of a-z 0-9 : _ -').default('aka:')),
     STATE_TTL_SECONDS: integer(60, 60 * 60 * 24 * 90, 60 * 60 * 24),
     TURN_LOCK_TTL_MS: integer(1000, 600_000, 30_000),
@@ -64,8 +98,32 @@ const environmentSchema = z
     MicrosoftAppTenantId: optionalText,
   })
   .superRefine((env, context) => {
-    if (env.NODE_ENV === 'production' && !env.REDIS_URL) {
-      context.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required when NODE_ENV=production (Redis is the system of record)' });
+    const redisWays = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((name) => env[name] !== undefined);
+    if (env.NODE_ENV === 'production' && redisWays.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: 'required when NODE_ENV=production (Redis is the system of record); or REDIS_CLUSTER_NODES, or REDIS_SENTINELS',
+      });
+    }
+    for (const extra of redisWays.slice(1)) {
+      context.addIssue({ code: 'custom', path: [extra], message: `set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (${redisWays[0]} is set too)` });
+    }
+    if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_MASTER) {
+      context.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_MASTER'], message: 'required with REDIS_SENTINELS: the master\'s name from sentinel.conf, e.g. mymaster' });
+    }
+    for (const name of ['REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_PASSWORD'] as const) {
+      if (env[name] !== undefined && !env.REDIS_SENTINELS) context.addIssue({ code: 'custom', path: [name], message: 'only used with REDIS_SENTINELS' });
+    }
+    for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'] as const) {
+      if (env[name] === undefined || env.REDIS_CLUSTER_NODES || env.REDIS_SENTINELS) continue;
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: env.REDIS_URL
+          ? 'with REDIS_URL, put it in the URL instead (redis://user:password@host:6379, rediss:// for TLS)'
+          : 'only used with REDIS_CLUSTER_NODES or REDIS_SENTINELS',
+      });
     }
     if (env.NODE_ENV === 'production' && !env.DIRECT_LINE_SECRET) {
       // A secret of one process would log every web chat out on restart and fail on every other instance.
@@ -89,12 +147,35 @@ const environmentSchema = z
 
 export type Config = z.output<typeof environmentSchema>;
 
+/** The Redis the configuration names, or undefined when the bot is to keep its state in memory. */
+export function redisTarget(config: Config): RedisTarget | undefined {
+  const credentials = {
+    ...(config.REDIS_USERNAME === undefined ? {} : { username: config.REDIS_USERNAME }),
+    ...(config.REDIS_PASSWORD === undefined ? {} : { password: config.REDIS_PASSWORD }),
+    tls: config.REDIS_TLS === 'true',
+  };
+  if (config.REDIS_URL) return { kind: 'single', url: config.REDIS_URL };
+  if (config.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: config.REDIS_CLUSTER_NODES, ...credentials };
+  if (config.REDIS_SENTINELS && config.REDIS_SENTINEL_MASTER) {
+    return {
+      kind: 'sentinel',
+      sentinels: config.REDIS_SENTINELS,
+      masterName: config.REDIS_SENTINEL_MASTER,
+      ...credentials,
+      ...(config.REDIS_SENTINEL_PASSWORD === undefined ? {} : { sentinelPassword: config.REDIS_SENTINEL_PASSWORD }),
+    };
+  }
+  return undefined;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
+
+const SECRET_VARIABLES = new Set(['MicrosoftAppPassword', 'DIRECT_LINE_SECRET', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
 
 /** Reads and validates the environment; a bad value is reported by its variable name and what is expected. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -103,9 +184,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(
     parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      const given = typeof env[name] === 'string' ? ` (got "${env[name]}")` : '';
-      const secret = name.startsWith('MicrosoftAppPassword') || name === 'DIRECT_LINE_SECRET';
-      return `${name}: ${issue.message}${secret ? '' : given}`;
+      const value = env[name];
+      const secret = SECRET_VARIABLES.has(name);
+      // A Redis URL may carry a password (redis://user:password@host): it is not repeated back.
+      const shown = typeof value === 'string' && name === 'REDIS_URL' ? value.replace(/\/\/([^@/]*)@/, '//***@') : value;
+      return `${name}: ${issue.message}${secret || typeof shown !== 'string' ? '' : ` (got "${shown}")`}`;
     }),
   );
 }

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, redisTarget } from './config';
 import { createApp } from './app';
 import { createLogger } from '../services/logging/logger';
 import { defaultLocalesDir, loadLocale } from '../services/locales/locale';
 import { LocaleDataError } from '../services/locales/dataFile';
-import { createRedisClient, isRedisReachable } from '../services/redis/connection';
+import { createRedisClient, describeRedisTarget, isRedisReachable } from '../services/redis/connection';
 
 /** Starts the bot: configuration and locale data are validated first; any problem stops it with a clear message. */
 async function main(): Promise<void> {
@@ -14,16 +14,17 @@ async function main(): Promise<void> {
   const locale = loadLocale(config.LOCALES_DIR ?? defaultLocalesDir());
 
   let redis;
-  if (config.REDIS_URL) {
-    redis = createRedisClient(config.REDIS_URL, logger);
-    if (!(await isRedisReachable(redis, 3000))) logger.warn('Redis does not answer yet; the bot keeps trying and /readyz says not ready meanwhile');
+  const target = redisTarget(config);
+  if (target) {
+    redis = createRedisClient(target, logger);
+    if (!(await isRedisReachable(redis, 3000))) logger.warn({ redis: describeRedisTarget(target) }, 'Redis does not answer yet; the bot keeps trying and /readyz says not ready meanwhile');
   } else {
-    logger.warn('REDIS_URL is not set: conversation state is kept IN THIS PROCESS ONLY and is lost on restart. Set REDIS_URL for real use.');
+    logger.warn('REDIS_URL is not set: conversation state is kept IN THIS PROCESS ONLY and is lost on restart. Set REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS) for real use.');
   }
 
   const app = createApp({ config, logger, locale, redis });
   const port = await app.listen(config.PORT, config.HOST);
-  logger.info({ port, host: config.HOST, redis: Boolean(redis) }, 'Apu ku apu bot listening; POST /api/messages');
+  logger.info({ port, host: config.HOST, redis: target?.kind ?? false }, 'Apu ku apu bot listening; POST /api/messages');
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,14 +1,14 @@
 /**
  * `npm run staff -- add NAME | passwd NAME | remove NAME | list`: the desk's staff accounts, kept in the Redis
- * that REDIS_URL and REDIS_KEY_PREFIX name (as for the bot). A password is read from stdin, never from the
+ * that REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS) and REDIS_KEY_PREFIX name (as for the bot). A password is read from stdin, never from the
  * command line, where other users of the machine and the shell history would see it: at a terminal it is asked
  * twice without echo; from a pipe the first line is the password. Changing a password or removing an account
  * ends that user's sessions. Exit codes: 0 done, 1 failed, 2 wrong usage. Nothing printed holds a password or
  * a hash.
  */
-import { ConfigError, loadConfig } from '../bot/config';
+import { ConfigError, loadConfig, redisTarget } from '../bot/config';
 import { createLogger } from '../services/logging/logger';
-import { closeRedisClient, createRedisClient, type RedisClient } from '../services/redis/connection';
+import { closeRedisClient, createRedisClient, describeRedisTarget, type RedisClient, type RedisTarget } from '../services/redis/connection';
 import { InvalidStaffInputError, StaffAccounts, validStaffInput } from '../services/staff/accounts';
 import { StaffSessions } from '../services/staff/sessions';
 
@@ -39,7 +39,7 @@ function parseCommand(args: string[]): StaffCommand {
   }
 }
 
-function redisSettings(): { url: string; prefix: string } {
+function redisSettings(): { target: RedisTarget; prefix: string } {
   let config;
   try {
     config = loadConfig();
@@ -47,10 +47,11 @@ function redisSettings(): { url: string; prefix: string } {
     if (error instanceof ConfigError) throw new StaffCommandError(`invalid configuration: ${error.problems.join('; ')}`);
     throw error;
   }
-  if (!config.REDIS_URL) {
+  const target = redisTarget(config);
+  if (!target) {
     throw new StaffCommandError('REDIS_URL is not set: staff accounts live in Redis (e.g. REDIS_URL=redis://127.0.0.1:6379)');
   }
-  return { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX };
+  return { target, prefix: config.REDIS_KEY_PREFIX };
 }
 
 /** The new password: asked twice without echo at a terminal, else the first line of stdin. Validated before Redis is touched. */
@@ -143,14 +144,9 @@ function readHiddenLines(prompts: string[]): Promise<string[]> {
   });
 }
 
-async function connect(url: string): Promise<RedisClient> {
+async function connect(target: RedisTarget): Promise<RedisClient> {
   // One attempt and no reconnecting: an operator at a terminal wants to hear at once that Redis is not there.
-  const redis = createRedisClient(url, createLogger('silent'), {
-    connectionName: 'apu-ku-apu-staff',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
+  const redis = createRedisClient(target, createLogger('silent'), { connectionName: 'apu-ku-apu-staff', lazyConnect: true, reconnect: false });
   // connect() rejects with a bare "Connection is closed"; the reason (refused, unknown host, wrong password) comes as an event.
   let reason: string | undefined;
   redis.on('error', (error: Error) => (reason ??= error.message));
@@ -158,7 +154,7 @@ async function connect(url: string): Promise<RedisClient> {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new StaffCommandError(`cannot reach Redis at REDIS_URL (${reason ?? (error instanceof Error ? error.message : String(error))})`);
+    throw new StaffCommandError(`cannot reach Redis at ${describeRedisTarget(target)} (${reason ?? (error instanceof Error ? error.message : String(error))})`);
   }
   return redis;
 }
@@ -201,9 +197,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { url, prefix } = redisSettings();
+  const { target, prefix } = redisSettings();
   const password = command.name === 'add' || command.name === 'passwd' ? await readNewPassword(command.username) : undefined;
-  const redis = await connect(url);
+  const redis = await connect(target);
   try {
     await run(command, redis, prefix, password);
   } finally {

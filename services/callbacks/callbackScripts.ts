@@ -11,36 +11,43 @@ import type { RedisClient } from '../redis/connection';
  * therefore finds the request already claimed.
  *
  * Every key carries the hash tag {cb} (requests, indexes, audit stream, statistics), so one script may touch
- * all of them on Redis Cluster. The audit entry's fields arrive as the script's last arguments.
+ * all of them on Redis Cluster, and every key a script touches is passed in KEYS. The audit entry's fields
+ * arrive as the script's last arguments.
  */
 
-// The request's key is named after the sequence number drawn inside the script, so it cannot be passed in
-// KEYS; it carries the same {cb} hash tag as the declared keys, which keeps it in their Cluster slot.
+// A request's key is named after its number, so the caller passes the keys of a window of numbers from the
+// next one it expects (KEYS[5..]), with their references (ARGV[7..]); the script takes the first free number
+// of the window that is not behind the sequence. Every key a script touches thus arrives in KEYS (as Redis
+// Cluster needs), and the series stays unbroken. Returns {ref, 1} when filed, {ref, 0} when this confirmation
+// had already filed one, and {'', -1, next} when the caller should try again with the window starting at next:
+// the sequence moved past the window (other requests filed meanwhile), or every number in it was in use.
 const CREATE = `
 local ref = redis.call('GET', KEYS[1])
 if ref then return {ref, 0} end
--- A lost sequence (an old backup restored) must neither overwrite a request nor fail residents: the number
--- is drawn again until a free reference comes up, within a bound that a real desk never reaches.
-local requestKey
-for _ = 1, 100000 do
-  ref = string.format('AKA-%s-%06d', ARGV[2], redis.call('INCR', KEYS[2]))
-  requestKey = ARGV[1] .. ref
-  if redis.call('EXISTS', requestKey) == 0 then break end
-  requestKey = nil
+local first = tonumber(ARGV[1])
+local window = #KEYS - 4
+local next = tonumber(redis.call('GET', KEYS[2]) or '0') + 1
+if next < first or next >= first + window then return {'', -1, next} end
+for i = next - first + 1, window do
+  -- A lost sequence (an old backup restored) must neither overwrite a request nor fail residents: a number in
+  -- use is skipped.
+  if redis.call('EXISTS', KEYS[4 + i]) == 0 then
+    ref = ARGV[6 + i]
+    redis.call('SET', KEYS[2], first + i - 1)
+    redis.call('SET', KEYS[4 + i], '{"ref":"' .. ref .. '",' .. string.sub(ARGV[2], 2))
+    redis.call('ZADD', KEYS[3], ARGV[3], ref)
+    redis.call('SET', KEYS[1], ref, 'PX', ARGV[4])
+    redis.call('HINCRBY', KEYS[4], 'created', 1)
+    redis.call('HINCRBY', KEYS[4], 'created:' .. ARGV[5], 1)
+    if ARGV[6] == '1' then
+      redis.call('HINCRBY', KEYS[4], 'urgent', 1)
+      redis.call('HINCRBY', KEYS[4], 'urgent:' .. ARGV[5], 1)
+    end
+    return {ref, 1}
+  end
 end
-if not requestKey then
-  return redis.error_reply('no free callback reference: the sequence at ' .. KEYS[2] .. ' keeps meeting requests in use')
-end
-redis.call('SET', requestKey, '{"ref":"' .. ref .. '",' .. string.sub(ARGV[3], 2))
-redis.call('ZADD', KEYS[3], ARGV[4], ref)
-redis.call('SET', KEYS[1], ref, 'PX', ARGV[5])
-redis.call('HINCRBY', KEYS[4], 'created', 1)
-redis.call('HINCRBY', KEYS[4], 'created:' .. ARGV[6], 1)
-if ARGV[7] == '1' then
-  redis.call('HINCRBY', KEYS[4], 'urgent', 1)
-  redis.call('HINCRBY', KEYS[4], 'urgent:' .. ARGV[6], 1)
-end
-return {ref, 1}
+redis.call('SET', KEYS[2], first + window - 1)
+return {'', -1, first + window}
 `;
 
 // new → claimed. A plain SET: an open request never expires.
@@ -107,19 +114,8 @@ return forgotten
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    callbackCreate(
-      submittedKey: string,
-      sequenceKey: string,
-      queueKey: string,
-      statsWeekKey: string,
-      requestKeyPrefix: string,
-      year: string,
-      requestWithoutRef: string,
-      queueScore: string,
-      idempotencyTtlMs: number,
-      service: string,
-      urgent: '0' | '1',
-    ): Result<[string, number], Context>;
+    /** Keys: submitted, sequence, queue, stats week, then the window's request keys; see CREATE for the rest. */
+    callbackCreate(keyCount: number, ...keysThenArgs: (string | number)[]): Result<[string, number, number?], Context>;
     callbackClaim(
       requestKey: string,
       queueKey: string,
@@ -182,7 +178,8 @@ declare module 'ioredis' {
 
 /** Defining a command again on a shared connection only replaces it with the same script. */
 export function defineCallbackScripts(redis: RedisClient): void {
-  redis.defineCommand('callbackCreate', { numberOfKeys: 4, lua: CREATE });
+  // The window's size sets the number of keys, so the caller gives it.
+  redis.defineCommand('callbackCreate', { lua: CREATE });
   redis.defineCommand('callbackClaim', { numberOfKeys: 5, lua: CLAIM });
   redis.defineCommand('callbackReturnToQueue', { numberOfKeys: 4, lua: RETURN_TO_QUEUE });
   redis.defineCommand('callbackClose', { numberOfKeys: 7, lua: CLOSE });

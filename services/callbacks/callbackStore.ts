@@ -51,6 +51,18 @@ export function callbackKeys(prefix: string) {
   };
 }
 
+/** A reference such as AKA-2026-000123: the year in Helsinki and its running number, at least six digits. */
+function callbackRef(year: string, number: number): string {
+  return `AKA-${year}-${String(number).padStart(6, '0')}`;
+}
+
+// How many numbers one filing attempt offers the script (see CREATE in callbackScripts.ts): enough that requests
+// filed at the same moment rarely need a second round trip, and a lost sequence is skipped quickly.
+const REFERENCE_WINDOW = 16;
+// Attempts move on when other requests were filed meanwhile or a whole window was in use (a lost sequence):
+// a bound that no real desk reaches, so a broken sequence ends in an error rather than a loop.
+const CREATE_ATTEMPTS = 10_000;
+
 // Above every createdAt in milliseconds (1e13 ms is the year 2286): a normal request queues after all urgent ones.
 const NOT_URGENT_OFFSET = 1e13;
 
@@ -192,20 +204,26 @@ export class CallbackStore {
     const createdAt = now.toISOString();
     const stored: Omit<CallbackRequest, 'ref'> = { ...request, createdAt, status: 'new' };
     const year = helsinkiMoment(now).date.slice(0, 4);
-    const [ref, created] = await this.redis.callbackCreate(
-      this.keys.submitted(idempotencyKey),
-      this.keys.sequence(year),
-      this.keys.queue,
-      this.stats.week(helsinkiWeek(now)),
-      this.keys.request(''),
-      year,
-      JSON.stringify(stored),
-      queueScore(stored),
-      this.idempotencyMs,
-      serviceKey(request.service),
-      request.urgent ? '1' : '0',
-    );
-    return { ref, created: created === 1 };
+    const sequenceKey = this.keys.sequence(year);
+    const fixedKeys = [this.keys.submitted(idempotencyKey), sequenceKey, this.keys.queue, this.stats.week(helsinkiWeek(now))];
+    const fixedArgs = [JSON.stringify(stored), queueScore(stored), this.idempotencyMs, serviceKey(request.service), request.urgent ? '1' : '0'];
+    // Where the series stands now; the script corrects a guess that is out of date (or unreadable).
+    const last = Number((await this.redis.get(sequenceKey)) ?? 0);
+    let next = Number.isSafeInteger(last) && last >= 0 ? last + 1 : 1;
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt += 1) {
+      const refs = Array.from({ length: REFERENCE_WINDOW }, (_, index) => callbackRef(year, next + index));
+      const [ref, status, retryFrom] = await this.redis.callbackCreate(
+        fixedKeys.length + refs.length,
+        ...fixedKeys,
+        ...refs.map((candidate) => this.keys.request(candidate)),
+        next,
+        ...fixedArgs,
+        ...refs,
+      );
+      if (status >= 0) return { ref, created: status === 1 };
+      next = Number(retryFrom);
+    }
+    throw new Error(`no free callback reference: the sequence at ${sequenceKey} keeps meeting requests in use`);
   }
 
   /**

@@ -59,14 +59,15 @@ export function hashSessionToken(token: string): string {
 
 const newToken = () => randomBytes(TOKEN_BYTES).toString('base64url');
 
-// The session keys named by members of the user's set cannot be passed in KEYS (the script reads them); they
-// carry the same {staff} hash tag as the declared keys, which keeps them in their Cluster slot. Creating also
-// drops the hashes of sessions that have expired since, so the set never outgrows the live sessions for long.
+// The user's other sessions are passed in KEYS (read from the set just before; ARGV[4..] are their hashes), as
+// Redis Cluster needs every key in KEYS; all carry the {staff} hash tag. Creating drops the hashes of those
+// that have expired, so the set never outgrows the live sessions for long; one added in between is checked
+// at the next login.
 const CREATE = `
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
-for _, hash in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if redis.call('EXISTS', ARGV[4] .. hash) == 0 then redis.call('SREM', KEYS[2], hash) end
+for i = 3, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 0 then redis.call('SREM', KEYS[2], ARGV[i + 1]) end
 end
 return 1
 `;
@@ -75,20 +76,31 @@ if redis.call('DEL', KEYS[1]) == 0 then return 0 end
 redis.call('SREM', KEYS[2], ARGV[1])
 return 1
 `;
+// KEYS[2..] are the sessions the caller read from the set KEYS[1] (ARGV their hashes). If the set has changed
+// since (a login in between), nothing is ended and -1 tells the caller to read it again: every session must go.
 const DESTROY_ALL = `
+if redis.call('SCARD', KEYS[1]) ~= #ARGV then return -1 end
+for _, hash in ipairs(ARGV) do
+  if redis.call('SISMEMBER', KEYS[1], hash) == 0 then return -1 end
+end
 local ended = 0
-for _, hash in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  ended = ended + redis.call('DEL', ARGV[1] .. hash)
+for i = 2, #KEYS do
+  ended = ended + redis.call('DEL', KEYS[i])
 end
 redis.call('DEL', KEYS[1])
 return ended
 `;
 
+// How often ending every session re-reads a set that keeps changing (logins at that very moment) before giving up.
+const DESTROY_ALL_ATTEMPTS = 5;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    staffSessionCreate(sessionKey: string, userSessionsKey: string, session: string, idleSeconds: number, tokenHash: string, sessionKeyPrefix: string): Result<number, Context>;
+    /** Keys: the session, the user's set, the user's other sessions; args: session, idleSeconds, tokenHash, the others' hashes. */
+    staffSessionCreate(keyCount: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
     staffSessionDestroy(sessionKey: string, userSessionsKey: string, tokenHash: string): Result<number, Context>;
-    staffSessionDestroyAll(userSessionsKey: string, sessionKeyPrefix: string): Result<number, Context>;
+    /** Keys: the user's set, then the sessions read from it; args: their hashes. */
+    staffSessionDestroyAll(keyCount: number, ...keysThenArgs: string[]): Result<number, Context>;
   }
 }
 
@@ -108,9 +120,10 @@ export class StaffSessions {
     this.maxAgeMs = valid.maxAgeSeconds * 1000;
     this.now = valid.now ?? (() => new Date());
     // Defining a command again on a shared connection only replaces it with the same script.
-    redis.defineCommand('staffSessionCreate', { numberOfKeys: 2, lua: CREATE });
+    // The number of keys of create and destroy-all varies with the user's sessions, so the caller gives it.
+    redis.defineCommand('staffSessionCreate', { lua: CREATE });
     redis.defineCommand('staffSessionDestroy', { numberOfKeys: 2, lua: DESTROY });
-    redis.defineCommand('staffSessionDestroyAll', { numberOfKeys: 1, lua: DESTROY_ALL });
+    redis.defineCommand('staffSessionDestroyAll', { lua: DESTROY_ALL });
   }
 
   /** Starts a session for a user whose password has just been verified; resolves once Redis holds it. */
@@ -119,13 +132,17 @@ export class StaffSessions {
     const token = newToken();
     const tokenHash = hashSessionToken(token);
     const stored = { username: name, csrfToken: newToken(), createdAt: this.now().toISOString() };
+    const userSessions = this.keys.userSessions(name);
+    const others = await this.redis.smembers(userSessions);
     await this.redis.staffSessionCreate(
+      2 + others.length,
       this.keys.session(tokenHash),
-      this.keys.userSessions(name),
+      userSessions,
+      ...others.map((hash) => this.keys.session(hash)),
       JSON.stringify(stored),
       this.idleSeconds,
       tokenHash,
-      this.keys.session(''),
+      ...others,
     );
     return { token, ...stored };
   }
@@ -177,6 +194,12 @@ export class StaffSessions {
   /** Ends every session of a user (account removed, password changed); resolves to how many were live. */
   async destroyAllFor(username: string): Promise<number> {
     const name = validStaffInput('username', username);
-    return this.redis.staffSessionDestroyAll(this.keys.userSessions(name), this.keys.session(''));
+    const userSessions = this.keys.userSessions(name);
+    for (let attempt = 0; attempt < DESTROY_ALL_ATTEMPTS; attempt += 1) {
+      const hashes = await this.redis.smembers(userSessions);
+      const ended = await this.redis.staffSessionDestroyAll(1 + hashes.length, userSessions, ...hashes.map((hash) => this.keys.session(hash)), ...hashes);
+      if (ended >= 0) return ended;
+    }
+    throw new Error(`The sessions of ${name} kept changing while they were being ended; try again`);
   }
 }

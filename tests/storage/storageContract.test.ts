@@ -1,7 +1,7 @@
 import { MemoryStorage, type Storage, type StoreItems } from 'botbuilder';
 import type Redis from 'ioredis';
 import { RedisStorage } from '../../services/storage/redisStorage';
-import { connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, uniquePrefix } from '../support/testRedis';
+import { commandCalls, connectTestRedis, deleteKeysWithPrefix, keysWithPrefix, uniquePrefix } from '../support/testRedis';
 
 /**
  * One contract for bot state storage, taken from botbuilder's MemoryStorage: our RedisStorage must behave the
@@ -238,13 +238,6 @@ describeStorageContract('RedisStorage (real Redis)', async () => {
     },
   };
 });
-
-/** How many times Redis has run `command` since it started (from INFO commandstats). */
-async function commandCalls(client: Redis, command: string): Promise<number> {
-  const stats = await client.info('commandstats');
-  const match = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats);
-  return match ? Number(match[1]) : 0;
-}
 
 describe('RedisStorage on real Redis', () => {
   let client: Redis;

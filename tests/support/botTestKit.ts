@@ -5,12 +5,12 @@ import { createApp, type App, type AppParts } from '../../bot/app';
 import { loadConfig, type Config } from '../../bot/config';
 import { defaultLocalesDir, loadLocale, type Locale } from '../../services/locales/locale';
 import { createLogger, type Logger } from '../../services/logging/logger';
-import { createRedisClient } from '../../services/redis/connection';
+import { createRedisClient, isRedisReachable } from '../../services/redis/connection';
 import { SERVICE_IDS } from '../../services/directory/directory';
 import type { Triage } from '../../services/triage/triage';
 import { buildTriage } from '../../services/triage/triageData';
 import { freePort } from './redisServer';
-import { testRedisUrl, uniquePrefix } from './testRedis';
+import { testRedisTarget, uniquePrefix } from './testRedis';
 
 let cachedTriage: Triage | undefined;
 /** The real triage, trained once per test file from the project's Finnish data. */
@@ -56,7 +56,9 @@ export interface RunningBot {
 export async function startBot(parts: Partial<AppParts> & { configOverrides?: Record<string, string> } = {}): Promise<RunningBot> {
   const config = parts.config ?? testConfig(parts.configOverrides);
   const logger = parts.logger ?? createLogger('silent');
-  const redis = parts.redis ?? createRedisClient(testRedisUrl(), logger);
+  const redis = parts.redis ?? createRedisClient(testRedisTarget(), logger);
+  // As bot/index.ts does: a Cluster client refuses commands until it has found the cluster.
+  if (!parts.redis && !(await isRedisReachable(redis, 10_000))) throw new Error('the test Redis does not answer');
   const app = createApp({ ...parts, config, logger, locale: parts.locale ?? finnish(), redis, triage: parts.triage ?? finnishTriage() });
   const port = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
