@@ -1,12 +1,14 @@
 /**
  * One benchmark variant as its own process: the real HTTP server from `createApp` on 127.0.0.1 (any free
- * port), started by bench/turns.ts with `fork` and talking to it over IPC only. It never opens a connection
- * anywhere but 127.0.0.1 (the Redis URL it is given is the parent's private redis-server, or BENCH_REDIS_URL).
+ * port), started by bench/turns.ts or bench/load.ts with `fork` and talking to it over IPC only. It never opens
+ * a connection anywhere but 127.0.0.1 (the Redis URL it is given is the parent's private redis-server, or
+ * BENCH_REDIS_URL). It serves /api/messages and the self-hosted Direct Line channel (/v3/directline).
  *
  *   redis  (a) the real HelpDeskBot, RedisStorage + RedisTurnLock
  *   memory (b) the real HelpDeskBot, no Redis client at all: MemoryStorage + LocalTurnLock (in-process)
  *   echo   (c) EchoBot below, on the same adapter, server, middleware, RedisStorage and RedisTurnLock as (a)
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
@@ -18,12 +20,38 @@ import { createRedisClient, isRedisReachable, type RedisClient } from '../servic
 
 export type VariantName = 'redis' | 'memory' | 'echo';
 
-/** Messages between bench/turns.ts and this process. */
-export type ToServer = { type: 'usage' } | { type: 'stop' };
+/** Messages between the benchmark (bench/turns.ts, bench/load.ts) and this process. */
+export type ToServer = { type: 'usage' } | { type: 'memory' } | { type: 'stop' };
 export type FromServer =
   | { type: 'ready'; port: number }
   | { type: 'usage'; cpuUserMicros: number; cpuSystemMicros: number; rssBytes: number }
+  /** After a full garbage collection when the process runs with --expose-gc (`collected` says whether it did). */
+  | { type: 'memory'; collected: boolean; rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number }
   | { type: 'failed'; message: string };
+
+/**
+ * Environment of the child: BENCH_CHILD_REDIS_URL, BENCH_CHILD_PREFIX, BENCH_CHILD_CPU_PROFILE (a file), and
+ * BENCH_CHILD_CONFIG, a JSON object of further configuration variables (e.g. the Direct Line limits) laid
+ * over the defaults below.
+ */
+function configOverrides(): Record<string, string> {
+  const raw = process.env.BENCH_CHILD_CONFIG;
+  if (!raw) return {};
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((value) => typeof value === 'string')) {
+    throw new Error('BENCH_CHILD_CONFIG: expected a JSON object of strings');
+  }
+  return parsed as Record<string, string>;
+}
+
+/** Collects garbage twice (the second pass frees what the first one's finalizers let go), if allowed to. */
+function collectGarbage(): boolean {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return false;
+  gc();
+  gc();
+  return true;
+}
 
 /**
  * The floor of the stack: the same turn pipeline as the help-desk bot (HTTP, restify, body parser, activity
@@ -70,6 +98,9 @@ async function main(): Promise<void> {
     REDIS_KEY_PREFIX: prefix,
     // Short state TTL: the benchmark's conversations should not outlive it on a shared Redis.
     STATE_TTL_SECONDS: '600',
+    // Production requires a signing key for the web chat's tokens; one per run is enough here.
+    DIRECT_LINE_SECRET: randomBytes(48).toString('base64'),
+    ...configOverrides(),
   });
   const logger = createLogger(config.LOG_LEVEL);
   const locale = loadLocale(defaultLocalesDir());
@@ -115,6 +146,10 @@ async function main(): Promise<void> {
     if (message.type === 'usage') {
       const cpu = process.cpuUsage();
       send({ type: 'usage', cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: process.memoryUsage().rss });
+    } else if (message.type === 'memory') {
+      const collected = collectGarbage();
+      const usage = process.memoryUsage();
+      send({ type: 'memory', collected, rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal, externalBytes: usage.external });
     } else if (message.type === 'stop') {
       void stop();
     }
