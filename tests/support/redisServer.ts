@@ -31,23 +31,59 @@ export function redisServerInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
+export interface PrivateRedisOptions {
+  /** The port to listen on (a restart keeps its port); a free one when not given. */
+  port?: number;
+  /**
+   * Persist to an append-only file in this directory, written and fsynced before each reply
+   * (`appendfsync always`), and loaded again when a server starts on the same directory.
+   */
+  aofDir?: string;
+  /** Further redis-server arguments. */
+  args?: string[];
+}
+
 export interface PrivateRedis {
   url: string;
   port: number;
   process: ChildProcess;
+  /** SIGTERM, and waits until the server has gone. */
   stop(): Promise<void>;
+  /** SIGKILL (no shutdown, no last write, as in a crash or an OOM kill), and waits until the server has gone. */
+  kill(): Promise<void>;
+  /** A new server on the same port with the same options (so it loads the same AOF); this one is killed first if it still runs. */
+  restart(): Promise<PrivateRedis>;
 }
 
-/** Starts a throw-away redis-server on a free port (no persistence) and waits until it answers. */
-export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {
+function hasExited(child: ChildProcess): boolean {
+  // A process ended by a signal has no exit code, only a signal code.
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+function endProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (hasExited(child)) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/**
+ * Starts a throw-away redis-server (a free port and no persistence unless told otherwise) and waits until it
+ * answers; with `aofDir`, until it has loaded its append-only file. The old form, a list of extra arguments, still works.
+ */
+export async function startPrivateRedis(options: string[] | PrivateRedisOptions = []): Promise<PrivateRedis> {
+  const { port: fixedPort, aofDir, args = [] }: PrivateRedisOptions = Array.isArray(options) ? { args: options } : options;
+  const port = fixedPort ?? (await freePort());
+  const persistence = aofDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', aofDir] : ['--appendonly', 'no'];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, ...args], {
     stdio: 'ignore',
   });
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
+  // PING is refused (LOADING) while the AOF is read, so an answer means the data is back.
   while (!(await answersPing(url, 300))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (hasExited(child) || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not start on port ${port}`);
     }
@@ -57,11 +93,11 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
     url,
     port,
     process: child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => endProcess(child, 'SIGTERM'),
+    kill: () => endProcess(child, 'SIGKILL'),
+    async restart() {
+      await endProcess(child, 'SIGKILL');
+      return startPrivateRedis({ port, aofDir, args });
+    },
   };
 }
