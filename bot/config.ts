@@ -147,6 +147,9 @@ const environmentSchema = z
 
 export type Config = z.output<typeof environmentSchema>;
 
+/** Every variable the bot reads: .env.example names each one (a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 /** The Redis the configuration names, or undefined when the bot is to keep its state in memory. */
 export function redisTarget(config: Config): RedisTarget | undefined {
   const credentials = {

@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../bot/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../bot/config';
 
 const SECRET = 'a-signing-secret-of-at-least-32-characters';
 
@@ -13,6 +16,12 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('configuration from the environment', () => {
+  it('.env.example names every variable the bot reads, and is itself a configuration that starts', () => {
+    const example = parseEnv(readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8'));
+    expect(Object.keys(example).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    expect(() => loadConfig(example)).not.toThrow();
+  });
+
   it('has working defaults for a quick local start', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
