@@ -348,6 +348,8 @@ async function converse(context: Context, server: Server, channel: ChannelName, 
       }
       previous = result.replies;
     }
+    step = 'leave';
+    await conversation.leave();
     if (figures) figures.finished++;
   } catch (error) {
     const failure = error instanceof TurnFailure ? error : new TurnFailure('load generator', error instanceof Error ? error.message : String(error));

@@ -121,11 +121,17 @@ export interface ChannelConversation {
   /** Direct Line only: the conversation is started (the bot welcomes); undefined for /api/messages. */
   start(): Promise<TurnResult | undefined>;
   say(text: string): Promise<TurnResult>;
+  /**
+   * The resident leaves the page after the last reply: Direct Line's page polls once more with its watermark
+   * (Web Chat polls every second), which tells the server the last replies were read. Not a turn; not timed.
+   */
+  leave(): Promise<void>;
 }
 
 export function apiConversation(target: Target, conversationId: string): ChannelConversation {
   return {
     start: () => Promise.resolve(undefined),
+    leave: () => Promise.resolve(),
     async say(text) {
       const body = {
         type: 'message',
@@ -201,6 +207,10 @@ export function directLineConversation(target: Target, userId: string, pollInter
       const { replies, polls } = await pollUntil((seen) => seen.some((activity) => activity.replyToId === id), started + target.timeoutMs);
       const ms = performance.now() - started;
       return { replies: replies.filter((activity) => activity.replyToId === id).map(asReply), ms, polls };
+    },
+    async leave() {
+      const answer = await request(target, 'GET', `${DIRECT_LINE}/conversations/${conversationId}/activities?watermark=${watermark}`, { token });
+      expectStatus(answer, [200], 'GET activities');
     },
   };
 }

@@ -11,6 +11,11 @@ import { conversationKeys, type ConversationKeys } from './keys';
  * poll, and a restart loses nothing. A conversation lives `ttlSeconds` after its last use (post, poll or token
  * refresh), which is at least as long as the token that used it; only the latest `maxActivities` are kept.
  *
+ * An activity is kept only until the client has read it: a poll with watermark N tells that it has everything
+ * up to N, which is then dropped. So what a resident typed (a phone number, say) does not stay in Redis for
+ * the conversation's lifetime, and a finished conversation's transcript takes next to no memory. A client
+ * that lost a poll's answer asks again with the watermark it had, and gets the same activities again.
+ *
  * Ending a conversation deletes its log at once and leaves a mark that outlives its tokens, so that none of
  * them can start it again, post to it or refresh.
  */
@@ -83,7 +88,8 @@ redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return last
 `;
 // Returns {1, watermark, activities...}: those after the watermark (at most a page), and the sequence number
-// of the last one returned (or of the last one there is, when nothing is new).
+// of the last one returned (or of the last one there is, when nothing is new). What the watermark says the
+// client already has is dropped first: nobody asks for it again (a reload starts a new conversation).
 const READ = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return {-2} end
 local seq = redis.call('HGET', KEYS[1], 'seq')
@@ -93,6 +99,12 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 local kept = redis.call('LLEN', KEYS[2])
 local firstKept = seq - kept + 1
+local read = math.min(tonumber(ARGV[1]) - firstKept + 1, kept)
+if read > 0 then
+  redis.call('LTRIM', KEYS[2], read, -1)
+  kept = kept - read
+  firstKept = firstKept + read
+end
 local from = math.max(tonumber(ARGV[1]) + 1, firstKept)
 if from > seq then return {1, seq} end
 local first = from - firstKept

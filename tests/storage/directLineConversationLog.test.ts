@@ -50,6 +50,26 @@ describe('the Direct Line conversation log in Redis', () => {
     expect(await redis.llen(conversationKeys(prefix, id).activities)).toBe(5);
   });
 
+  it('drops what a watermark says the client has read; the same watermark again gives the same activities', async () => {
+    const log = new ConversationLog(redis, { prefix, ttlSeconds: 600 });
+    const id = 'DropsWhatWasReadDropsWhat';
+    const texts = (read: Awaited<ReturnType<ConversationLog['read']>>) => (read.status === 'active' ? read.activities.map((activity) => activity.text) : read.status);
+    await log.start(id, 'dl_user', new Date());
+    await log.append(id, [at(1), at(2), at(3)]);
+    expect(texts(await log.read(id, 0))).toEqual(['viesti 1', 'viesti 2', 'viesti 3']);
+    expect(await redis.llen(conversationKeys(prefix, id).activities)).toBe(3);
+
+    await log.append(id, [at(4)]);
+    expect(texts(await log.read(id, 3))).toEqual(['viesti 4']);
+    expect(await redis.lrange(conversationKeys(prefix, id).activities, 0, -1)).toEqual([expect.stringContaining('viesti 4')]);
+    expect(texts(await log.read(id, 3))).toEqual(['viesti 4']);
+    // An older watermark finds only what is still kept; the ids keep counting from where they were.
+    expect(texts(await log.read(id, 0))).toEqual(['viesti 4']);
+    expect(await log.append(id, [at(5)])).toEqual({ status: 'appended', ids: [`${id}|0000005`] });
+    expect(await log.read(id, 5)).toEqual({ status: 'active', activities: [], watermark: 5 });
+    expect(await redis.exists(conversationKeys(prefix, id).activities)).toBe(0);
+  });
+
   it('tells a conversation that has not started from one that has ended, and ends it for good', async () => {
     const log = new ConversationLog(redis, { prefix, ttlSeconds: 600 });
     const id = 'EndedForGoodEndedForGood';
