@@ -31,6 +31,36 @@ function isLoopbackUrl(url: string): boolean {
   }
 }
 
+/**
+ * Parsed JSON nested deeper than this is refused. No client needs more, and a reply built from such a body (a
+ * reply's `from` is the incoming `recipient`) cannot be serialised: JSON.stringify runs out of stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether objects and arrays nest more than `limit` levels deep (walked without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 0 }];
+  while (pending.length > 0) {
+    const { item, depth } = pending.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) pending.push({ item: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/** Answered like restify's own InvalidContent (400), so Direct Line paths reshape it as they do a JSON error. */
+export class TooDeeplyNestedError extends Error {
+  readonly statusCode = 400;
+  constructor() {
+    super(`the body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+    this.name = 'InvalidContentError';
+  }
+  toJSON() {
+    return { code: 'InvalidContent', message: this.message };
+  }
+}
+
 /** restify with POST /api/messages, GET /healthz and GET /readyz. Errors answer with JSON, never a stack trace. */
 export function createServer(parts: ServerParts): HelpDeskServer {
   const { adapter, bot, logger } = parts;
@@ -52,7 +82,14 @@ export function createServer(parts: ServerParts): HelpDeskServer {
     if (draining) res.header('Connection', 'close');
     return next();
   });
-  server.use(restify.plugins.bodyParser({ maxBodySize: parts.maxBodyBytes, mapParams: false, mapFiles: false }));
+  // JSON only: restify's full bodyParser would also take forms (a turn from a plain HTML form), CSV (a 500 on a
+  // stray quote) and multipart, whose files it writes to the temp folder, past maxBodySize, and never deletes.
+  server.use(restify.plugins.bodyReader({ maxBodySize: parts.maxBodyBytes }));
+  server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
+  server.use((req: Request, _res: Response, next: restify.Next) => {
+    if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) return next(new TooDeeplyNestedError());
+    return next();
+  });
 
   // Handlers are async and return nothing: restify treats a returned value as a mistake.
   server.post('/api/messages', async (req: Request, res: Response) => {

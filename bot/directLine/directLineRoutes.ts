@@ -11,6 +11,7 @@ import { LockTimeoutError, type TurnLock } from '../../services/locks/turnLock';
 import type { Logger } from '../../services/logging/logger';
 import type { RedisClient } from '../../services/redis/connection';
 import type { Config } from '../config';
+import { TooDeeplyNestedError } from '../server';
 import { clientAddress } from '../staff/http';
 import { DirectLineTurns } from './directLineTurn';
 
@@ -368,7 +369,7 @@ function reshapeBodyErrors(server: Server): void {
   for (const code of ['PayloadTooLarge', 'InvalidContent'] as const) {
     server.on(code, (req: Request, res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
       if (req.path().startsWith(`${DIRECT_LINE_PATH}/`) && !res.headersSent) {
-        const message = code === 'InvalidContent' ? 'the body is not valid JSON' : 'the request body is too large';
+        const message = code === 'PayloadTooLarge' ? 'the request body is too large' : error instanceof TooDeeplyNestedError ? error.message : 'the body is not valid JSON';
         sendError(res, new Refusal(error.statusCode ?? 400, code, message));
       }
       return callback();
