@@ -144,24 +144,17 @@ export class FinnishTimeParser {
   /** Drops negated pieces (turning negated bounds around) and bare numbers that stand among other words. */
   private keptPieces(pieces: Piece[], text: string): Piece[] {
     const kept: Piece[] = [];
+    const bounds = pieceBounds(pieces);
     for (const piece of pieces) {
       if (piece.negated) {
         if (piece.role === 'after') kept.push({ ...piece, role: 'before', negated: false });
         else if (piece.role === 'before') kept.push({ ...piece, role: 'after', negated: false });
         continue;
       }
-      if (piece.role === 'bareHour' && !this.standsAlone(piece, pieces, text)) continue;
+      if (piece.role === 'bareHour' && !standsAlone(piece, bounds, text)) continue;
       kept.push(piece);
     }
     return kept;
-  }
-
-  /** "14", "huomenna 10": nothing but other time words and punctuation on either side of the number. */
-  private standsAlone(piece: Piece, pieces: Piece[], text: string): boolean {
-    const before = Math.max(0, ...pieces.filter((other) => other.at.end <= piece.at.index).map((other) => other.at.end));
-    const after = Math.min(text.length, ...pieces.filter((other) => other.at.index >= piece.at.end).map((other) => other.at.index));
-    const onlyPunctuation = /^[^\p{L}\p{N}]*$/u;
-    return onlyPunctuation.test(text.slice(before, piece.at.index)) && onlyPunctuation.test(text.slice(piece.at.end, after));
   }
 
   private compose(pieces: Piece[], now: Date): TimeRequest | undefined {
@@ -287,4 +280,34 @@ function resolveHour(clock: SaidClock, part: PartOfDay | undefined): number {
 function comingYear(today: string, month: number, day: number): number {
   const year = Number(today.slice(0, 4));
   return isoDate(year, month, day) >= today ? year : year + 1;
+}
+
+/** Where the pieces end and start, each sorted, so that a piece's neighbours are found by binary search. */
+function pieceBounds(pieces: Piece[]): { ends: number[]; starts: number[] } {
+  return { ends: pieces.map((piece) => piece.at.end).sort((a, b) => a - b), starts: pieces.map((piece) => piece.at.index).sort((a, b) => a - b) };
+}
+
+/**
+ * "14", "huomenna 10": nothing but other time words and punctuation on either side of the number. The
+ * neighbours come from sorted bounds: a message of a thousand numbers must not cost a thousand scans of them.
+ */
+function standsAlone(piece: Piece, { ends, starts }: { ends: number[]; starts: number[] }, text: string): boolean {
+  const endsBefore = countAtMost(ends, piece.at.index);
+  const before = endsBefore > 0 ? ends[endsBefore - 1]! : 0;
+  const startsBefore = countAtMost(starts, piece.at.end - 1);
+  const after = startsBefore < starts.length ? starts[startsBefore]! : text.length;
+  const onlyPunctuation = /^[^\p{L}\p{N}]*$/u;
+  return onlyPunctuation.test(text.slice(before, piece.at.index)) && onlyPunctuation.test(text.slice(piece.at.end, after));
+}
+
+/** How many of the sorted numbers are at most `limit`. */
+function countAtMost(sorted: number[], limit: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= limit) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
