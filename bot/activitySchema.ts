@@ -8,8 +8,7 @@ export const incomingActivitySchema = z
   .looseObject({
     type: z.string().min(1, 'type is required').max(64),
     conversation: z.looseObject({ id: z.string().min(1, 'conversation.id is required').max(512) }),
-    // Bot state and turn locks are keyed by channel and conversation: a turn without a channel cannot run.
-    channelId: z.string().min(1, 'channelId is required').max(64),
+    channelId: z.string().min(1).max(64).optional(),
     id: z.string().max(512).optional(),
     text: z.string().optional(),
     serviceUrl: z.string().max(2048).optional(),

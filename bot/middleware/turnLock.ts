@@ -15,6 +15,9 @@ export class TurnLockMiddleware implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const { channelId, conversation } = context.activity;
+    // Locks and bot state are keyed by channel and conversation: an activity naming no channel (no real channel
+    // sends one) cannot be run. It is checked here, after authentication, not by the HTTP layer before it.
+    if (!channelId) return;
     try {
       await this.lock.runExclusive(`${channelId}/${conversation.id}`, next);
     } catch (error) {

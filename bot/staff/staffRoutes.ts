@@ -229,12 +229,27 @@ export function registerStaffRoutes(server: Server, parts: StaffParts): void {
     const streams = openStreams.get(session.username) ?? 0;
     if (streams >= MAX_STREAMS_PER_USER) return void res.send(429, { error: 'too many open event streams' });
     openStreams.set(session.username, streams + 1);
+    let timer: NodeJS.Timeout | undefined = undefined;
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      const left = (openStreams.get(session.username) ?? 1) - 1;
+      if (left > 0) openStreams.set(session.username, left);
+      else openStreams.delete(session.username);
+    };
+    // Listened for before anything is awaited, and checked at once: a client that has already left must not leave
+    // a timer running for ever, nor keep its place among the user's streams.
+    res.on('close', close);
+    if (res.destroyed) return void close();
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write('retry: 5000\n\n');
     const mark = () => requests.changeMark(clock());
     let last = await mark().catch(() => '');
+    if (closed) return;
     let beats = 0;
-    const timer = setInterval(() => {
+    timer = setInterval(() => {
       void (async () => {
         if (!(await sessions.isLive(session.token))) return void res.end();
         const now = await mark();
@@ -244,12 +259,6 @@ export function registerStaffRoutes(server: Server, parts: StaffParts): void {
         } else if (++beats % 10 === 0) res.write(': still here\n\n');
       })().catch((error: unknown) => logger.warn({ err: error }, 'staff event stream could not read Redis'));
     }, parts.eventsPollMs ?? 2000);
-    res.on('close', () => {
-      clearInterval(timer);
-      const left = (openStreams.get(session.username) ?? 1) - 1;
-      if (left > 0) openStreams.set(session.username, left);
-      else openStreams.delete(session.username);
-    });
   });
 }
 

@@ -325,13 +325,20 @@ const FIELDS_BY_TYPE: Record<string, readonly string[]> = {
   typing: ['text', 'value'],
 };
 
-/** An activity of another kind than a message (invoke, event, conversation update, …) with the fields read for that kind mutated. */
+/**
+ * An activity of another kind than a message (invoke, event, conversation update, …) whose fields that the Bot
+ * Framework reads for that kind are all hostile, and then one to four of them changed again.
+ */
 export function typedActivity(base: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
-  // An invoke starts from a name that botbuilder dispatches on, so that its handler reads the mutated value.
+  // Invokes and events most often: botbuilder's own handlers read their name and value.
+  const type = fc.oneof({ arbitrary: fc.constantFrom('invoke', 'event'), weight: 1 }, { arbitrary: fc.constantFrom(...Object.keys(FIELDS_BY_TYPE)), weight: 1 });
+  // An invoke is named as botbuilder dispatches it, so that its handler reads the value.
   const invokeName = fc.constantFrom('adaptiveCard/action', 'application/search', 'healthCheck', 'signin/verifyState', 'signin/tokenExchange', 'x');
-  return fc
-    .tuple(fc.constantFrom(...Object.keys(FIELDS_BY_TYPE)), invokeName)
-    .chain(([type, name]) => mutatedActivity({ ...base, type, ...(type === 'invoke' ? { name } : {}) }, FIELDS_BY_TYPE[type]!));
+  return type.chain((kind) => {
+    const fields = FIELDS_BY_TYPE[kind]!;
+    const hostile = fc.record(Object.fromEntries(fields.map((field) => [field, kind === 'invoke' && field === 'name' ? invokeName : ACTIVITY_FIELD_VALUES[field]!])));
+    return hostile.chain((values) => mutatedActivity({ ...base, type: kind, ...values }, fields));
+  });
 }
 
 /** The fields that `ACTIVITY_FIELD_VALUES` mutates. */

@@ -25,6 +25,9 @@ import {
   type StaffSession,
 } from './httpFuzzKit';
 
+// A few seconds each here; generous for a busy machine and for FC_RUNS above 1.
+jest.setTimeout(180_000);
+
 let target: FuzzTarget;
 let suggestionId: string;
 beforeAll(async () => {

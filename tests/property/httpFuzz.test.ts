@@ -40,6 +40,9 @@ import {
   type FuzzTarget,
 } from './httpFuzzKit';
 
+// A few seconds each here; generous for a busy machine and for FC_RUNS above 1.
+jest.setTimeout(180_000);
+
 let target: FuzzTarget;
 beforeAll(async () => {
   target = await startFuzzTarget();
