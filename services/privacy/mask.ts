@@ -18,7 +18,9 @@ const DIGIT_GROUPS = /(?<![0-9A-Za-z+])\d+(?:[ -]\d+)*(?![0-9A-Za-z])/g;
 // A "+" starts a number even right after a digit or "3." ("040 1234567+358 40 7654321"): masked at once, not
 // only on a second pass once what stood before it has become [phone] (masking must be idempotent).
 const PHONE = /(?:(?<![\w+]|\d\.|AKA-)|(?<![A-Za-z_+])(?=\+))\+?\d(?:[\s-]?\d){6,}(?!\w|\.\d)/g;
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+// Starts only where a run of address characters starts: tried at every position of a long "1.1.1…" the
+// pattern would scan the rest of the run each time (quadratic), and the property test caught it.
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 export const MASK = {
   personalId: '[personal-id]',
