@@ -1,19 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../bot/config';
+import { CONFIG_VARIABLES, loadConfig } from '../../bot/config';
+import { problems, SECRET } from '../support/configKit';
 
-const SECRET = 'a-signing-secret-of-at-least-32-characters';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 describe('configuration from the environment', () => {
   it('.env.example names every variable the bot reads, and is itself a configuration that starts', () => {

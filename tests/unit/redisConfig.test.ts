@@ -1,16 +1,6 @@
-import { ConfigError, loadConfig, redisTarget } from '../../bot/config';
+import { loadConfig, redisTarget } from '../../bot/config';
+import { problems, SECRET } from '../support/configKit';
 
-const SECRET = 'a-signing-secret-of-at-least-32-characters';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 describe('where Redis is: one URL, a Redis Cluster or Sentinel', () => {
   it('has no Redis when none of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS is set', () => {
