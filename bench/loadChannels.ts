@@ -128,23 +128,28 @@ export interface ChannelConversation {
   leave(): Promise<void>;
 }
 
+/** A resident's message to POST /api/messages, asking for the replies in the response (expectReplies). */
+export function residentMessage(conversationId: string, text: string) {
+  return {
+    type: 'message',
+    id: randomUUID(),
+    text,
+    channelId: 'bench',
+    deliveryMode: 'expectReplies',
+    conversation: { id: conversationId },
+    from: { id: `resident-${conversationId}`, name: 'Asukas' },
+    recipient: { id: 'apu-ku-apu-bot', name: 'Apu ku apu' },
+    serviceUrl: 'http://127.0.0.1:1',
+    locale: 'fi-FI',
+  };
+}
+
 export function apiConversation(target: Target, conversationId: string): ChannelConversation {
   return {
     start: () => Promise.resolve(undefined),
     leave: () => Promise.resolve(),
     async say(text) {
-      const body = {
-        type: 'message',
-        id: randomUUID(),
-        text,
-        channelId: 'bench',
-        deliveryMode: 'expectReplies',
-        conversation: { id: conversationId },
-        from: { id: `resident-${conversationId}`, name: 'Asukas' },
-        recipient: { id: 'apu-ku-apu-bot', name: 'Apu ku apu' },
-        serviceUrl: 'http://127.0.0.1:1',
-        locale: 'fi-FI',
-      };
+      const body = residentMessage(conversationId, text);
       const started = performance.now();
       const answer = await request(target, 'POST', '/api/messages', { body });
       const ms = performance.now() - started;

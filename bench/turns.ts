@@ -31,6 +31,7 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { answersPing, startPrivateRedis, type PrivateRedis } from '../tests/support/redisServer';
 import { summarizeProfile } from './cpuProfile';
+import { residentMessage } from './loadChannels';
 import type { FromServer, ToServer, VariantName } from './variantServer';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -265,18 +266,7 @@ function postTurn(variant: Variant, body: string, timeoutMs: number): Promise<{ 
 }
 
 function activity(conversationId: string, text: string): string {
-  return JSON.stringify({
-    type: 'message',
-    id: randomUUID(),
-    text,
-    channelId: 'bench',
-    deliveryMode: 'expectReplies',
-    conversation: { id: conversationId },
-    from: { id: `resident-${conversationId}`, name: 'Asukas' },
-    recipient: { id: 'apu-ku-apu-bot', name: 'Apu ku apu' },
-    serviceUrl: 'http://127.0.0.1:1',
-    locale: 'fi-FI',
-  });
+  return JSON.stringify(residentMessage(conversationId, text));
 }
 
 function checkReply(variant: Variant, turn: ScriptTurn, status: number, text: string): TurnOutcome {
