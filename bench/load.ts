@@ -23,6 +23,7 @@
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,7 @@ import { defaultLocalesDir, loadLocale, type Locale } from '../services/locales/
 import { startPrivateRedis, type PrivateRedis } from '../tests/support/redisServer';
 import { apiConversation, directLineConversation, openConnections, TurnFailure, type ChannelConversation, type ChannelName, type Target } from './loadChannels';
 import { botScript, checkStart, echoScript, residentFor, STEP_NAMES, type Reply } from './loadScript';
+import { fixed, mean, percentile, printProfile, table } from './report';
 import { addStats, infoField, keyCensus, parseCommandStats, redisCpuMicros, usedMemory, type CommandStats, type KindCensus } from './redisFigures';
 import type { FromServer, ToServer } from './variantServer';
 
@@ -61,6 +63,8 @@ interface Options {
   thinkMs: number;
   /** Print the first conversation of each bot and channel, turn by turn. */
   transcript: boolean;
+  /** When set, both servers record a CPU profile of their serving phase into this directory; the top of each is printed. */
+  cpuProfDir?: string;
 }
 
 const HELP = `Usage: npm run bench:load -- [options]
@@ -75,6 +79,8 @@ const HELP = `Usage: npm run bench:load -- [options]
   --think-ms N        a resident's pause before each message, 0.5–1.5 × N at random (default 0: at once)
   --max-seconds N     stop the whole run after this long, exit code 2 (default 1800)
   --transcript        print the first conversation of each bot and channel
+  --cpu-prof DIR      both servers record a CPU profile (warm-up, blocks, trace) into DIR; the top of each is printed
+                      (the profiler's own cost is in every figure of such a run: for finding where time goes only)
 Exit code: 0 when every target holds, 1 when one does not (or on errors), 2 when stopped by --max-seconds.`;
 
 function parseOptions(argv: string[]): Options {
@@ -140,6 +146,11 @@ function parseOptions(argv: string[]): Options {
         options.channels = [...new Set(names)];
         break;
       }
+      case '--cpu-prof':
+        if (!value) throw new Error('--cpu-prof: expected a directory');
+        options.cpuProfDir = path.resolve(value);
+        mkdirSync(options.cpuProfDir, { recursive: true });
+        break;
       case '--transcript':
         options.transcript = true;
         index--;
@@ -185,11 +196,14 @@ const LABEL: Record<BotName, string> = { bot: 'bot', echo: 'echo' };
 const CHANNEL_LABEL: Record<ChannelName, string> = { api: '/api/messages', directline: 'Direct Line' };
 const label = (name: BotName, channel: ChannelName) => `${LABEL[name]} ${CHANNEL_LABEL[channel]}`;
 
-function startServer(name: BotName, redisUrl: string, runId: string, timeoutMs: number): Promise<Server> {
+const profileFile = (directory: string, name: BotName, runId: string) => path.join(directory, `load-${name}-${runId}.cpuprofile`);
+
+function startServer(name: BotName, redisUrl: string, runId: string, options: Options): Promise<Server> {
+  const { timeoutMs, cpuProfDir } = options;
   const prefix = `load:${runId}:${name}:`;
   const child = fork(path.join(__dirname, 'variantServer.ts'), [name === 'bot' ? 'redis' : 'echo'], {
     execArgv: ['--import', 'tsx', '--no-deprecation', '--expose-gc'],
-    env: { ...process.env, BENCH_CHILD_REDIS_URL: redisUrl, BENCH_CHILD_PREFIX: prefix, BENCH_CHILD_CPU_PROFILE: '', BENCH_CHILD_CONFIG: JSON.stringify(SERVER_CONFIG) },
+    env: { ...process.env, BENCH_CHILD_REDIS_URL: redisUrl, BENCH_CHILD_PREFIX: prefix, BENCH_CHILD_CPU_PROFILE: cpuProfDir ? profileFile(cpuProfDir, name, runId) : '', BENCH_CHILD_CONFIG: JSON.stringify(SERVER_CONFIG) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -436,22 +450,8 @@ function compact(commands: string[]): string {
 // ---------------------------------------------------------------------------------------------------------
 // Figures
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const mean = (values: number[]) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
-const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const megabytes = (bytes: number) => fixed(bytes / 1024 / 1024, 1);
 const sortedCopy = (values: number[]) => Float64Array.from(values).sort() as unknown as number[];
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
-  const rule = `|${widths.map((width, column) => (column === 0 ? ':' : '-') + '-'.repeat(width) + (column === 0 ? '-' : ':')).join('|')}|`;
-  return [line(headers), rule, ...rows.map(line)].join('\n');
-}
 
 interface MemorySample {
   point: string;
@@ -535,7 +535,7 @@ async function main(): Promise<void> {
     console.log(`Direct Line turn: from sending POST activities until the GET activities?watermark= that shows the bot's replies to it has been read; polled at once after the POST's answer, then every ${options.pollMs} ms`);
     console.log(`load average at start (1/5/15 min): ${os.loadavg().map((load) => fixed(load, 2)).join(' ')}\n`);
 
-    const started = await Promise.allSettled((['bot', 'echo'] as const).map((name) => startServer(name, redisUrl, runId, options.timeoutMs)));
+    const started = await Promise.allSettled((['bot', 'echo'] as const).map((name) => startServer(name, redisUrl, runId, options)));
     for (const outcome of started) if (outcome.status === 'fulfilled') servers.push(outcome.value);
     const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw failed.reason;
@@ -897,6 +897,9 @@ async function main(): Promise<void> {
   } finally {
     await cleanUp();
     clearTimeout(watchdog);
+  }
+  if (options.cpuProfDir) {
+    for (const name of ['bot', 'echo'] as const) printProfile(LABEL[name], profileFile(options.cpuProfDir, name, runId), 'warm-up, blocks and trace');
   }
 }
 

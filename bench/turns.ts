@@ -30,7 +30,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { answersPing, startPrivateRedis, type PrivateRedis } from '../tests/support/redisServer';
-import { summarizeProfile } from './cpuProfile';
+import { fixed, mean, percentile, printProfile, table } from './report';
 import { residentMessage } from './loadChannels';
 import type { FromServer, ToServer, VariantName } from './variantServer';
 
@@ -420,22 +420,6 @@ interface Totals {
   firstError?: string;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const mean = (values: number[]) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
-
-const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
-  const rule = `|${widths.map((width, column) => (column === 0 ? ':' : '-') + '-'.repeat(width) + (column === 0 ? '-' : ':')).join('|')}|`;
-  return [line(headers), rule, ...rows.map(line)].join('\n');
-}
-
 // ---------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -666,31 +650,7 @@ async function main(): Promise<void> {
   }
 
   if (options.cpuProfDir) {
-    for (const name of options.variants) {
-      const file = profileFile(options.cpuProfDir, name, runId);
-      let summary;
-      try {
-        summary = summarizeProfile(file);
-      } catch (error) {
-        console.log(`\nno CPU profile for ${LABELS[name]} (${error instanceof Error ? error.message : String(error)})`);
-        continue;
-      }
-      console.log(`\nCPU profile ${LABELS[name]}: ${file} (warm-up, blocks and trace; ${fixed(summary.busyMs, 0)} ms busy)\n`);
-      console.log(
-        table(
-          ['package or project file', 'self ms', 'self share', 'on stack ms', 'on stack share'],
-          summary.byPackage.map(({ name: pkg, ms, share, inclusiveMs, inclusiveShare }) => [
-            pkg,
-            fixed(ms, 0),
-            `${fixed(share * 100)} %`,
-            fixed(inclusiveMs, 0),
-            `${fixed(inclusiveShare * 100)} %`,
-          ]),
-        ),
-      );
-      console.log('');
-      console.log(table(['self time by function', 'ms', 'share'], summary.byFunction.map(({ name: fn, ms, share }) => [fn, fixed(ms, 0), `${fixed(share * 100)} %`])));
-    }
+    for (const name of options.variants) printProfile(LABELS[name], profileFile(options.cpuProfDir, name, runId), 'warm-up, blocks and trace');
   }
 }
 
