@@ -3,22 +3,27 @@
  * in Finnish → the service card → "Pyydä soittoa" → phone → yes → time → skip the name → consent → the
  * confirmation with an AKA- reference (bench/loadScript.ts) – over both channels, /api/messages with
  * expectReplies and the self-hosted Direct Line channel (bench/loadChannels.ts), and beside it, in the same
- * run, an echo bot on the same server, adapter, middleware, RedisStorage and turn lock, so that every figure
- * has the floor of the stack next to it.
+ * run, two floors on the same server, adapter, middleware, RedisStorage and turn lock: an echo bot, so that
+ * every figure has the floor of the stack next to it, and the same echo answered through botbuilder-dialogs,
+ * so that it also has the floor of the dialog framework next to it.
  *
- *   bot   the real HelpDeskBot (bench/variantServer.ts "redis")
- *   echo  EchoBot (bench/variantServer.ts "echo"): one state read and write per turn, says the text back
+ *   bot     the real HelpDeskBot (bench/variantServer.ts "redis")
+ *   echo    EchoBot (bench/variantServer.ts "echo"): one state read and write per turn, says the text back
+ *   dialog  the dialog floor, DialogFloorBot (bench/variantServer.ts "dialog"): says the text back from a
+ *           WaterfallDialog in a ComponentDialog, waiting in a TextPrompt between turns (--floors echo: left out)
  *
  * Each is its own child process (fork through tsx, --expose-gc), on a private redis-server of this run. The
- * measured blocks take turns: blocks of the real bot (--block conversations each, the channels in turn; both
- * processes' memory is sampled after a forced GC after every block), and among them echo blocks of the same
- * size on the same channel, spread evenly and before or after in turn, so that drift on the machine hits both
- * alike and both have the same ramp-up and ramp-down at the ends of a block.
+ * measured blocks take turns: blocks of the real bot (--block conversations each, the channels in turn; every
+ * process's memory is sampled after a forced GC after every block), and among them floor blocks of the same
+ * size on the same channel, spread evenly – wherever an echo block runs, a dialog-floor block of the same size
+ * runs next to it – with the order of bot, echo and dialog floor rotating from one such group to the next, so
+ * that drift on the machine hits all alike and all have the same ramp-up and ramp-down at the ends of a block.
  * Before every block CONFIG RESETSTAT, after it INFO commandstats: only one block runs at a time, so Redis's
  * counts are that block's. At the end a census of the keys left (MEMORY USAGE of a sample of each kind).
  *
  *   npm run bench:load                         (defaults: 200 concurrent, 10 000 bot conversations in all)
  *   npm run bench:load -- --total 1000 --echo-total 1000 --block 250 --warmup 50
+ *   npm run bench:load -- --floors echo        (the real bot beside the echo bot only, without the dialog floor)
  *   npm run bench:load -- --help
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -36,7 +41,7 @@ import { apiConversation, directLineConversation, openConnections, TurnFailure, 
 import { botScript, checkStart, echoScript, residentFor, STEP_NAMES, type Reply } from './loadScript';
 import { fixed, mean, percentile, printProfile, table } from './report';
 import { addStats, infoField, keyCensus, parseCommandStats, redisCpuMicros, usedMemory, type CommandStats, type KindCensus } from './redisFigures';
-import type { FromServer, ToServer } from './variantServer';
+import type { FromServer, ToServer, VariantName } from './variantServer';
 
 // ---------------------------------------------------------------------------------------------------------
 // Options
@@ -46,8 +51,10 @@ interface Options {
   concurrency: number;
   /** Conversations of the real bot in all, split evenly over the channels. */
   total: number;
-  /** Conversations of the echo bot in all, split the same way. */
+  /** Conversations of the echo bot in all, split the same way (and as many of the dialog floor). */
   echoTotal: number;
+  /** The floors run beside the real bot: always the echo bot, and the dialog floor unless left out. */
+  floors: FloorName[];
   /** Conversations of the real bot per measured block (its memory is sampled after each). */
   block: number;
   /** Conversations per bot and channel before measuring (not in the latency figures). */
@@ -63,14 +70,18 @@ interface Options {
   thinkMs: number;
   /** Print the first conversation of each bot and channel, turn by turn. */
   transcript: boolean;
-  /** When set, both servers record a CPU profile of their serving phase into this directory; the top of each is printed. */
+  /** When set, all servers record a CPU profile of their serving phase into this directory; the top of each is printed. */
   cpuProfDir?: string;
 }
 
 const HELP = `Usage: npm run bench:load -- [options]
   --conversations N   conversations in flight at once (default 200)
   --total N           conversations of the real bot in all, split evenly over the channels (default 10000)
-  --echo-total N      conversations of the echo bot in all, split the same way (default 4000)
+  --echo-total N      conversations of the echo bot in all, split the same way, and as many of the dialog floor
+                      (default 4000)
+  --floors LIST       the floors beside the real bot: echo,dialog (default) or echo (the echo bot only, as before
+                      the dialog floor); echo = EchoBot, dialog = the same echo through a ComponentDialog with a
+                      WaterfallDialog and a TextPrompt
   --block N           bot conversations per measured block; its process memory is sampled after each (default 1000)
   --warmup N          conversations per bot and channel before measuring (default 200)
   --channels LIST     api,directline (default both)
@@ -79,7 +90,7 @@ const HELP = `Usage: npm run bench:load -- [options]
   --think-ms N        a resident's pause before each message, 0.5–1.5 × N at random (default 0: at once)
   --max-seconds N     stop the whole run after this long, exit code 2 (default 1800)
   --transcript        print the first conversation of each bot and channel
-  --cpu-prof DIR      both servers record a CPU profile (warm-up, blocks, trace) into DIR; the top of each is printed
+  --cpu-prof DIR      all servers record a CPU profile (warm-up, blocks, trace) into DIR; the top of each is printed
                       (the profiler's own cost is in every figure of such a run: for finding where time goes only)
 Exit code: 0 when every target holds, 1 when one does not (or on errors), 2 when stopped by --max-seconds.`;
 
@@ -92,6 +103,7 @@ function parseOptions(argv: string[]): Options {
     concurrency: 200,
     total: 10_000,
     echoTotal: 4000,
+    floors: ['echo', 'dialog'],
     block: 1000,
     warmup: 200,
     channels: ['api', 'directline'],
@@ -146,6 +158,15 @@ function parseOptions(argv: string[]): Options {
         options.channels = [...new Set(names)];
         break;
       }
+      case '--floors': {
+        const names = (value ?? '').split(',').filter(Boolean);
+        // The echo bot always runs: the targets compare the real bot with it.
+        if (!names.includes('echo') || !names.every((name): name is FloorName => name === 'echo' || name === 'dialog')) {
+          throw new Error('--floors: expected echo or echo,dialog');
+        }
+        options.floors = FLOOR_NAMES.filter((name) => names.includes(name));
+        break;
+      }
       case '--cpu-prof':
         if (!value) throw new Error('--cpu-prof: expected a directory');
         options.cpuProfDir = path.resolve(value);
@@ -165,7 +186,11 @@ function parseOptions(argv: string[]): Options {
 // ---------------------------------------------------------------------------------------------------------
 // The servers (child processes)
 
-type BotName = 'bot' | 'echo';
+type BotName = 'bot' | 'echo' | 'dialog';
+/** The servers that say the resident's text back (the echo script), beside the real bot. */
+type FloorName = Exclude<BotName, 'bot'>;
+const FLOOR_NAMES: readonly FloorName[] = ['echo', 'dialog'];
+const isFloor = (name: BotName): name is FloorName => name !== 'bot';
 
 interface Server {
   name: BotName;
@@ -175,7 +200,7 @@ interface Server {
 }
 
 /**
- * Configuration of both servers beyond bench/variantServer.ts's defaults. The Direct Line limits are per
+ * Configuration of all servers beyond bench/variantServer.ts's defaults. The Direct Line limits are per
  * conversation and per client address; every resident here comes from 127.0.0.1, so the token limit is
  * raised to its maximum, and the others far above what one scripted conversation does.
  */
@@ -192,7 +217,9 @@ const SERVER_CONFIG: Record<string, string> = {
   STATE_TTL_SECONDS: '86400',
 };
 
-const LABEL: Record<BotName, string> = { bot: 'bot', echo: 'echo' };
+const LABEL: Record<BotName, string> = { bot: 'bot', echo: 'echo', dialog: 'dialog floor' };
+/** The variant of bench/variantServer.ts each server runs. */
+const VARIANT: Record<BotName, VariantName> = { bot: 'redis', echo: 'echo', dialog: 'dialog' };
 const CHANNEL_LABEL: Record<ChannelName, string> = { api: '/api/messages', directline: 'Direct Line' };
 const label = (name: BotName, channel: ChannelName) => `${LABEL[name]} ${CHANNEL_LABEL[channel]}`;
 
@@ -201,7 +228,7 @@ const profileFile = (directory: string, name: BotName, runId: string) => path.jo
 function startServer(name: BotName, redisUrl: string, runId: string, options: Options): Promise<Server> {
   const { timeoutMs, cpuProfDir } = options;
   const prefix = `load:${runId}:${name}:`;
-  const child = fork(path.join(__dirname, 'variantServer.ts'), [name === 'bot' ? 'redis' : 'echo'], {
+  const child = fork(path.join(__dirname, 'variantServer.ts'), [VARIANT[name]], {
     execArgv: ['--import', 'tsx', '--no-deprecation', '--expose-gc'],
     env: { ...process.env, BENCH_CHILD_REDIS_URL: redisUrl, BENCH_CHILD_PREFIX: prefix, BENCH_CHILD_CPU_PROFILE: cpuProfDir ? profileFile(cpuProfDir, name, runId) : '', BENCH_CHILD_CONFIG: JSON.stringify(SERVER_CONFIG) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -330,7 +357,7 @@ async function converse(context: Context, server: Server, channel: ChannelName, 
   context.startedAll.set(key, (context.startedAll.get(key) ?? 0) + 1);
   if (figures) figures.started++;
   const resident = residentFor(index);
-  const echo = server.name === 'echo';
+  const echo = isFloor(server.name);
   const steps = echo ? echoScript(context.locale, resident) : botScript(context.locale, resident, { firstTurnWelcomes: channel === 'api', retentionDays: context.retentionDays });
   const conversation = openConversation(context, server, channel, index);
   let step = 'start';
@@ -416,7 +443,7 @@ async function traceConversation(context: Context, server: Server, channel: Chan
   };
   try {
     const resident = residentFor(index);
-    const steps = server.name === 'echo' ? echoScript(context.locale, resident) : botScript(context.locale, resident, { firstTurnWelcomes: channel === 'api', retentionDays: context.retentionDays });
+    const steps = isFloor(server.name) ? echoScript(context.locale, resident) : botScript(context.locale, resident, { firstTurnWelcomes: channel === 'api', retentionDays: context.retentionDays });
     context.startedAll.set(`${server.name}|${channel}`, (context.startedAll.get(`${server.name}|${channel}`) ?? 0) + 1);
     const conversation = openConversation(context, server, channel, index);
     let mark = seen.length;
@@ -453,17 +480,21 @@ function compact(commands: string[]): string {
 const megabytes = (bytes: number) => fixed(bytes / 1024 / 1024, 1);
 const sortedCopy = (values: number[]) => Float64Array.from(values).sort() as unknown as number[];
 
+type ServerMemory = Extract<FromServer, { type: 'memory' }>;
+
 interface MemorySample {
   point: string;
   botConversations: number;
-  bot: Extract<FromServer, { type: 'memory' }>;
-  echo: Extract<FromServer, { type: 'memory' }>;
+  /** Every server's reading, by name (the real bot's is always there). */
+  of: Map<BotName, ServerMemory>;
 }
 
-/** Least-squares slope of heapUsed against conversations, in bytes per conversation. */
+const botMemory = (sample: MemorySample) => sample.of.get('bot')!;
+
+/** Least-squares slope of the real bot's heapUsed against conversations, in bytes per conversation. */
 function slope(samples: MemorySample[]): number {
   const xs = samples.map((sample) => sample.botConversations);
-  const ys = samples.map((sample) => sample.bot.heapUsedBytes);
+  const ys = samples.map((sample) => botMemory(sample).heapUsedBytes);
   const mx = mean(xs);
   const my = mean(ys);
   const numerator = xs.reduce((sum, x, index) => sum + (x - mx) * (ys[index]! - my), 0);
@@ -512,14 +543,25 @@ async function main(): Promise<void> {
     const context: Context = { options, locale, runId, retentionDays: productConfig.CALLBACK_RETENTION_DAYS, startedAll: new Map() };
 
     const cpus = os.cpus();
-    console.log('Apu ku apu: load benchmark (whole callback conversations, /api/messages and Direct Line, real bot beside an echo bot)');
+    const floorsTitle = options.floors.map((name) => (name === 'echo' ? 'an echo bot' : 'a dialog floor')).join(' and ');
+    console.log(`Apu ku apu: load benchmark (whole callback conversations, /api/messages and Direct Line, real bot beside ${floorsTitle})`);
     console.log(`commit ${commitLine()} | node ${process.version} | ${os.platform()} ${os.arch()} | nproc ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'} | redis-server ${redisVersion ?? '?'} (private, port ${privateRedis.port})`);
     const perChannel = (count: number) => options.channels.map((channel) => `${Math.floor(count / options.channels.length) + (options.channels.indexOf(channel) < count % options.channels.length ? 1 : 0)} over ${CHANNEL_LABEL[channel]}`).join(', ');
-    console.log(`${options.concurrency} conversations in flight; real bot: ${options.total} conversations (${perChannel(options.total)}); echo bot: ${options.echoTotal} (${perChannel(options.echoTotal)})`);
+    const floorCounts = options.floors.map((name) => `${name === 'echo' ? 'echo bot' : 'dialog floor'}: ${options.echoTotal} (${perChannel(options.echoTotal)})`).join('; ');
+    console.log(`${options.concurrency} conversations in flight; real bot: ${options.total} conversations (${perChannel(options.total)}); ${floorCounts}`);
     console.log(
-      `blocks of ${options.block} conversations, channels in turn; the echo blocks (same size) spread among the bot blocks of their channel; ` +
-        `warm-up ${options.warmup} conversations per bot and channel`,
+      options.floors.includes('dialog')
+        ? `blocks of ${options.block} conversations, channels in turn; the echo blocks (same size) spread among the bot blocks of their channel, ` +
+            `each with a dialog-floor block of the same size next to it, the order of bot, echo and dialog floor rotating; warm-up ${options.warmup} conversations per server and channel`
+        : `blocks of ${options.block} conversations, channels in turn; the echo blocks (same size) spread among the bot blocks of their channel; ` +
+            `warm-up ${options.warmup} conversations per bot and channel`,
     );
+    if (options.floors.includes('dialog')) {
+      console.log(
+        'dialog floor: the echo bot\'s answer given through botbuilder-dialogs (DialogSet over dialogState → ComponentDialog → WaterfallDialog, ' +
+          'waiting in a TextPrompt; replaceDialog each turn): how much of the real bot\'s cost is the dialog framework itself',
+      );
+    }
     console.log(`script (${STEP_NAMES.length} turns): ${STEP_NAMES.map((name) => `"${name}"`).join(' → ')}; the real bot's next text is read from its buttons`);
     console.log(
       `servers: bench/variantServer.ts, one child process each (--expose-gc), configured with ${Object.entries(SERVER_CONFIG)
@@ -535,18 +577,19 @@ async function main(): Promise<void> {
     console.log(`Direct Line turn: from sending POST activities until the GET activities?watermark= that shows the bot's replies to it has been read; polled at once after the POST's answer, then every ${options.pollMs} ms`);
     console.log(`load average at start (1/5/15 min): ${os.loadavg().map((load) => fixed(load, 2)).join(' ')}\n`);
 
-    const started = await Promise.allSettled((['bot', 'echo'] as const).map((name) => startServer(name, redisUrl, runId, options)));
+    const started = await Promise.allSettled((['bot', ...options.floors] as const).map((name) => startServer(name, redisUrl, runId, options)));
     for (const outcome of started) if (outcome.status === 'fulfilled') servers.push(outcome.value);
     const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw failed.reason;
-    const bot = servers.find((server) => server.name === 'bot')!;
-    const echo = servers.find((server) => server.name === 'echo')!;
+    const serverOf = (name: BotName) => servers.find((server) => server.name === name)!;
+    const bot = serverOf('bot');
+    const floors = servers.filter((server) => isFloor(server.name));
 
     const memorySamples: MemorySample[] = [];
     let botConversations = 0;
     const sampleMemory = async (point: string) => {
-      const [botMemory, echoMemory] = await Promise.all([ask(bot, { type: 'memory' }, 'memory'), ask(echo, { type: 'memory' }, 'memory')]);
-      memorySamples.push({ point, botConversations, bot: botMemory, echo: echoMemory });
+      const readings = await Promise.all(servers.map(async (server) => [server.name, await ask(server, { type: 'memory' }, 'memory')] as const));
+      memorySamples.push({ point, botConversations, of: new Map(readings) });
     };
     await sampleMemory('ready');
     const usedMemoryAtStart = await usedMemory(monitor);
@@ -589,18 +632,19 @@ async function main(): Promise<void> {
         const warm = newFigures();
         const wallMs = await runConversations(context, server, channel, options.warmup, take(server.name, channel, options.warmup), warm);
         const errors = [...warm.errors.values()].reduce((sum, { count }) => sum + count, 0);
-        console.log(`warm-up ${label(server.name, channel).padEnd(24)} ${warm.finished}/${warm.started} conversations, ${errors} errors, ${fixed(wallMs / 1000, 1)} s`);
+        console.log(`warm-up ${label(server.name, channel).padEnd(26)} ${warm.finished}/${warm.started} conversations, ${errors} errors, ${fixed(wallMs / 1000, 1)} s`);
         if (errors > 0) for (const [kind, { count, example }] of warm.errors) console.log(`  ${count} × ${kind}: ${example}`);
       }
     }
     await sampleMemory('before (after warm-up)');
 
     const figures = new Map<string, Figures>();
-    for (const name of ['bot', 'echo'] as const) for (const channel of options.channels) figures.set(`${name}|${channel}`, newFigures());
+    for (const { name } of servers) for (const channel of options.channels) figures.set(`${name}|${channel}`, newFigures());
 
-    // The plan: bot blocks of --block conversations, channels in turn; echo blocks of the same size (so both
+    // The plan: bot blocks of --block conversations, channels in turn; floor blocks of the same size (so all
     // have the same ramp-up and ramp-down at the ends of a block), spread evenly among the bot blocks of their
-    // channel, before or after them in turn.
+    // channel: beside a bot block, as many blocks of each floor (echo, dialog floor) of the same sizes, the
+    // order of the three rotating from one bot block with floors beside it to the next.
     const botBlocks = Math.ceil(options.total / options.block);
     const echoBeside = new Map<number, number[]>();
     for (const [position, channel] of options.channels.entries()) {
@@ -609,7 +653,7 @@ async function main(): Promise<void> {
       const sizes = Array.from({ length: Math.ceil(echoOfChannel / options.block) }, (_, index) => Math.min(options.block, echoOfChannel - index * options.block));
       sizes.forEach((size, index) => {
         const beside = ownBlocks[Math.min(ownBlocks.length - 1, Math.floor(((index + 0.5) * ownBlocks.length) / sizes.length))];
-        if (beside === undefined) throw new Error(`no bot block over ${CHANNEL_LABEL[channel]} to put the echo block beside`);
+        if (beside === undefined) throw new Error(`no bot block over ${CHANNEL_LABEL[channel]} to put the floor blocks beside`);
         echoBeside.set(beside, [...(echoBeside.get(beside) ?? []), size]);
       });
     }
@@ -649,26 +693,29 @@ async function main(): Promise<void> {
       }
       const sorted = sortedCopy(block.latenciesMs);
       console.log(
-        `${title.padEnd(12)} ${label(server.name, channel).padEnd(24)} ${String(count).padStart(5)} conv ${fixed(block.turns / (wallMs / 1000), 0).padStart(5)} turns/s  ` +
+        `${title.padEnd(12)} ${label(server.name, channel).padEnd(26)} ${String(count).padStart(5)} conv ${fixed(block.turns / (wallMs / 1000), 0).padStart(5)} turns/s  ` +
           `p50 ${fixed(percentile(sorted, 50))} ms  p95 ${fixed(percentile(sorted, 95))} ms  p99 ${fixed(percentile(sorted, 99))} ms  errors ${errors}`,
       );
     };
 
-    let echoBlocks = 0;
+    // The order of [bot, echo, dialog floor] rotates by one from one bot block with floor blocks beside it to the
+    // next, so that each goes first, in the middle and last in turn.
+    let rotation = 0;
     for (let block = 0; block < botBlocks; block++) {
       const channel = options.channels[block % options.channels.length]!;
       const botCount = Math.min(options.block, options.total - block * options.block);
       const title = `block ${block + 1}/${botBlocks}`;
-      const echoes = echoBeside.get(block) ?? [];
-      // Which of the two goes first changes from one echo block to the next.
-      const echoFirst = echoBlocks % 2 === 1;
-      const runEchoes = async () => {
-        for (const size of echoes) await runBlock(echo, channel, size, title);
-      };
-      if (echoFirst) await runEchoes();
-      await runBlock(bot, channel, botCount, title);
-      if (!echoFirst) await runEchoes();
-      echoBlocks += echoes.length;
+      const sizes = echoBeside.get(block) ?? [];
+      const order = [bot, ...floors];
+      if (sizes.length > 0) {
+        const shift = rotation % order.length;
+        order.push(...order.splice(0, shift));
+        rotation++;
+      }
+      for (const server of order) {
+        if (server === bot) await runBlock(bot, channel, botCount, title);
+        else for (const size of sizes) await runBlock(server, channel, size, title);
+      }
       botConversations += botCount;
       await sampleMemory(`after block ${block + 1}`);
     }
@@ -696,19 +743,18 @@ async function main(): Promise<void> {
     console.log(`\nProcess memory of the servers after a forced GC (MB; "bot conv." = the real bot's measured conversations so far)\n`);
     console.log(
       table(
-        ['point', 'bot conv.', 'bot RSS', 'bot heapUsed', 'bot external', 'echo RSS', 'echo heapUsed'],
+        ['point', 'bot conv.', 'bot RSS', 'bot heapUsed', 'bot external', ...floors.flatMap(({ name }) => [`${LABEL[name]} RSS`, `${LABEL[name]} heapUsed`])],
         memorySamples.map((sample) => [
           sample.point,
           String(sample.botConversations),
-          megabytes(sample.bot.rssBytes),
-          megabytes(sample.bot.heapUsedBytes),
-          megabytes(sample.bot.externalBytes),
-          megabytes(sample.echo.rssBytes),
-          megabytes(sample.echo.heapUsedBytes),
+          megabytes(botMemory(sample).rssBytes),
+          megabytes(botMemory(sample).heapUsedBytes),
+          megabytes(botMemory(sample).externalBytes),
+          ...floors.flatMap(({ name }) => [megabytes(sample.of.get(name)!.rssBytes), megabytes(sample.of.get(name)!.heapUsedBytes)]),
         ]),
       ),
     );
-    if (!memorySamples[0]?.bot.collected) console.log('(no forced GC: the server was not started with --expose-gc)');
+    if (memorySamples[0] && !botMemory(memorySamples[0]).collected) console.log('(no forced GC: the server was not started with --expose-gc)');
 
     console.log('\nTurns (measured blocks only; latency in ms from sending the message until its replies were read)\n');
     console.log(
@@ -755,6 +801,30 @@ async function main(): Promise<void> {
       ];
     });
     console.log(table(['channel', 'p50', 'p50 of the triage turn ("matter")', 'p95', 'p99', 'throughput echo/bot', 'server CPU/turn', 'Redis cmds/turn'], ratioRows));
+
+    if (options.floors.includes('dialog')) {
+      console.log('\nThe dialog floor between them: the real bot ÷ the dialog floor, and the dialog floor ÷ the echo floor, on the same channel\n');
+      const ratio = (x: number, y: number) => `${fixed(x / y, 2)}×`;
+      const cpuPerTurn = (total: Figures) => total.serverCpuMicros / total.turns;
+      console.log(
+        table(
+          ['channel', 'p50 bot/dialog floor', 'p50 dialog floor/echo', 'server CPU/turn bot/dialog floor', 'server CPU/turn dialog floor/echo', 'Redis cmds/turn dialog floor/echo'],
+          options.channels.map((channel) => {
+            const a = row('bot', channel);
+            const d = row('dialog', channel);
+            const c = row('echo', channel);
+            return [
+              CHANNEL_LABEL[channel],
+              ratio(percentile(a.sorted, 50), percentile(d.sorted, 50)),
+              ratio(percentile(d.sorted, 50), percentile(c.sorted, 50)),
+              ratio(cpuPerTurn(a.total), cpuPerTurn(d.total)),
+              ratio(cpuPerTurn(d.total), cpuPerTurn(c.total)),
+              ratio(commandCalls(d.total) / d.total.turns, commandCalls(c.total) / c.total.turns),
+            ];
+          }),
+        ),
+      );
+    }
 
     console.log('\np50 by step of the script (ms)\n');
     const stepRows: string[][] = [];
@@ -837,7 +907,7 @@ async function main(): Promise<void> {
     const censusBytes = [...census.values()].flat().reduce((sum, kind) => sum + kind.bytes, 0);
     console.log(
       `\nINFO memory used_memory: ${megabytes(usedMemoryAtStart)} MB before the first conversation, ${megabytes(usedMemoryAfterBlocks)} MB after the blocks ` +
-        `(+${megabytes(usedMemoryAfterBlocks - usedMemoryAtStart)} MB for ${allConversations} conversations of both bots, ` +
+        `(+${megabytes(usedMemoryAfterBlocks - usedMemoryAtStart)} MB for ${allConversations} conversations of all ${servers.length} servers, ` +
         `${fixed((usedMemoryAfterBlocks - usedMemoryAtStart) / allConversations, 0)} B each); the census sums to ${megabytes(censusBytes)} MB`,
     );
 
@@ -872,6 +942,20 @@ async function main(): Promise<void> {
       const c = percentile(sortedCopy(row('echo', channel).total.byStep[step]!), 50);
       verdict(a / c <= 1.5, `p50 of the triage turn itself ("matter": classify, service card) within 1.5× of the echo bot's same turn, ${CHANNEL_LABEL[channel]}: ${fixed(a)} / ${fixed(c)} ms = ${fixed(a / c, 2)}×`);
     }
+    if (options.floors.includes('dialog')) {
+      // Information only, not targets: where the real bot's cost lies between the two floors.
+      const info = (line: string) => console.log(`info  ${line}`);
+      for (const channel of options.channels) {
+        const a = percentile(row('bot', channel).sorted, 50);
+        const d = percentile(row('dialog', channel).sorted, 50);
+        info(`p50 turn of the real bot ÷ the dialog floor's, ${CHANNEL_LABEL[channel]}: ${fixed(a)} / ${fixed(d)} ms = ${fixed(a / d, 2)}×`);
+      }
+      for (const channel of options.channels) {
+        const d = percentile(row('dialog', channel).sorted, 50);
+        const c = percentile(row('echo', channel).sorted, 50);
+        info(`p50 turn of the dialog floor ÷ the echo bot's, ${CHANNEL_LABEL[channel]}: ${fixed(d)} / ${fixed(c)} ms = ${fixed(d / c, 2)}×`);
+      }
+    }
     const totalErrors = rows.reduce((sum, { total }) => sum + errorCount(total), 0);
     verdict(totalErrors === 0, `no errors at ${options.concurrency} concurrent conversations: ${totalErrors} (${rows.map(({ name, channel, total }) => `${label(name, channel)} ${errorCount(total)}`).join(', ')})`);
     for (const channel of options.channels) {
@@ -890,7 +974,7 @@ async function main(): Promise<void> {
           `(${half[0]!.botConversations}–${half[half.length - 1]!.botConversations}; limit 1 024 KB, i.e. under ~1 KB kept per conversation); whole run ${fixed((slope(measured) * 1000) / 1024, 0)} KB per 1 000`,
       );
     } else {
-      console.log(`----  heap levelling not judged: ${measured.length} blocks (needs at least 6); heapUsed after GC ${memorySamples.map((sample) => megabytes(sample.bot.heapUsedBytes)).join(' → ')} MB`);
+      console.log(`----  heap levelling not judged: ${measured.length} blocks (needs at least 6); heapUsed after GC ${memorySamples.map((sample) => megabytes(botMemory(sample).heapUsedBytes)).join(' → ')} MB`);
     }
     console.log(`\ntotal run time ${fixed((performance.now() - startedAt) / 1000, 1)} s; load average at end: ${os.loadavg().map((load) => fixed(load, 2)).join(' ')}`);
     process.exitCode = verdicts.every(Boolean) ? 0 : 1;
@@ -899,7 +983,7 @@ async function main(): Promise<void> {
     clearTimeout(watchdog);
   }
   if (options.cpuProfDir) {
-    for (const name of ['bot', 'echo'] as const) printProfile(LABEL[name], profileFile(options.cpuProfDir, name, runId), 'warm-up, blocks and trace');
+    for (const name of ['bot', ...options.floors] as const) printProfile(LABEL[name], profileFile(options.cpuProfDir, name, runId), 'warm-up, blocks and trace');
   }
 }
 

@@ -146,6 +146,8 @@ const LABELS: Record<VariantName, string> = {
   redis: '(a) bot + Redis',
   memory: '(b) bot + Memory',
   echo: '(c) echo + Redis',
+  // Not among this benchmark's --variants (its script needs the real bot's answers); bench/load.ts runs it.
+  dialog: '(d) dialog floor + Redis',
 };
 
 // ---------------------------------------------------------------------------------------------------------

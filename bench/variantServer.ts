@@ -7,18 +7,22 @@
  *   redis  (a) the real HelpDeskBot, RedisStorage + RedisTurnLock
  *   memory (b) the real HelpDeskBot, no Redis client at all: MemoryStorage + LocalTurnLock (in-process)
  *   echo   (c) EchoBot below, on the same adapter, server, middleware, RedisStorage and RedisTurnLock as (a)
+ *   dialog (d) DialogFloorBot below: the same echo, but answered through botbuilder-dialogs (a ComponentDialog
+ *              holding a WaterfallDialog and a TextPrompt), on the same stack as (a) and (c)
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ComponentDialog, DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogState, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { createApp } from '../bot/app';
+import { DialogContexts } from '../dialogs/dialogRunner';
 import { loadConfig } from '../bot/config';
 import { defaultLocalesDir, loadLocale } from '../services/locales/locale';
 import { createLogger } from '../services/logging/logger';
 import { createRedisClient, isRedisReachable, type RedisClient } from '../services/redis/connection';
 
-export type VariantName = 'redis' | 'memory' | 'echo';
+export type VariantName = 'redis' | 'memory' | 'echo' | 'dialog';
 
 /** Messages between the benchmark (bench/turns.ts, bench/load.ts) and this process. */
 export type ToServer = { type: 'usage' } | { type: 'memory' } | { type: 'stop' };
@@ -79,13 +83,69 @@ export class EchoBot extends ActivityHandler {
   }
 }
 
+/** What the dialog floor's waterfall is started with: the text to say back before it waits again. */
+interface FloorOptions {
+  say?: string;
+}
+
+/**
+ * The dialog floor: EchoBot's answer (the resident's text said back once), but given the way this project's
+ * architecture prescribes a turn: a DialogSet over the `dialogState` property (as dialogs/dialogRunner.ts),
+ * continueDialog, and beginDialog when nothing is in progress; one ComponentDialog `floor` whose initial
+ * (first added) dialog is a WaterfallDialog `floor.steps`, beside a TextPrompt `floor.say`. The waterfall says
+ * the text it was started with, waits in the prompt (which says nothing), and on the next message replaces
+ * itself with that message as the text to say. So every turn runs the framework's usual path – the dialog stack
+ * read from and written into the conversation state, a prompt's recognition, a waterfall step, replaceDialog –
+ * and nothing of the product. Between the echo floor and the real bot it shows how much of the real bot's cost
+ * is the dialog framework itself, and how much is the bot's own work.
+ */
+export class DialogFloorBot extends ActivityHandler {
+  private readonly contexts: DialogContexts;
+
+  constructor(private readonly conversationState: ConversationState) {
+    super();
+    const dialogState: StatePropertyAccessor<DialogState> = conversationState.createProperty('dialogState');
+    const floor = new ComponentDialog('floor');
+    // The first dialog added is the component's initial dialog; ComponentDialog.onBeginDialog hands it the options.
+    floor.addDialog(
+      new WaterfallDialog<FloorOptions>('floor.steps', [
+        async (step: WaterfallStepContext<FloorOptions>) => {
+          const say = step.options?.say;
+          if (typeof say === 'string') await step.context.sendActivity(say);
+          // No prompt text: the prompt says nothing, it only waits for the next message.
+          return step.prompt('floor.say', {});
+        },
+        async (step: WaterfallStepContext<FloorOptions>) => step.replaceDialog('floor.steps', { say: String(step.result) } satisfies FloorOptions),
+      ]),
+    );
+    floor.addDialog(new TextPrompt('floor.say'));
+    const dialogs = new DialogSet(dialogState);
+    dialogs.add(floor);
+    // Root dialog contexts made as the real bot makes them (dialogs/dialogRunner.ts), so that the two differ
+    // only in their dialogs.
+    this.contexts = new DialogContexts(dialogs);
+    this.onMessage(async (context, next) => {
+      const dc = await this.contexts.create(context);
+      const result = await dc.continueDialog();
+      if (result.status === DialogTurnStatus.empty) await dc.beginDialog('floor', { say: context.activity.text ?? '' } satisfies FloorOptions);
+      await next();
+    });
+  }
+
+  /** Saved once at the end of the turn, exactly like HelpDeskBot.run. */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.conversationState.saveChanges(context);
+  }
+}
+
 function send(message: FromServer): void {
   process.send?.(message);
 }
 
 async function main(): Promise<void> {
   const variant = process.argv[2] as VariantName | undefined;
-  if (variant !== 'redis' && variant !== 'memory' && variant !== 'echo') throw new Error(`unknown variant "${String(variant)}"`);
+  if (variant !== 'redis' && variant !== 'memory' && variant !== 'echo' && variant !== 'dialog') throw new Error(`unknown variant "${String(variant)}"`);
   const redisUrl = process.env.BENCH_CHILD_REDIS_URL;
   const prefix = process.env.BENCH_CHILD_PREFIX ?? `bench:${variant}:`;
   const usesRedis = variant !== 'memory';
@@ -117,6 +177,7 @@ async function main(): Promise<void> {
     locale,
     redis,
     ...(variant === 'echo' ? { createBot: ({ conversationState }: { conversationState: ConversationState }) => new EchoBot(conversationState) } : {}),
+    ...(variant === 'dialog' ? { createBot: ({ conversationState }: { conversationState: ConversationState }) => new DialogFloorBot(conversationState) } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
 
