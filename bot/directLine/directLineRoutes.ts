@@ -357,8 +357,9 @@ function botActivityRecord(reply: Partial<Activity>, where: { conversationId: st
     recipient: where.user,
     replyToId: where.replyToId,
   };
-  // Plain JSON: undefined fields and class instances go, as they would on the wire.
-  return JSON.parse(JSON.stringify(record)) as NewActivity;
+  // The log stores it as JSON (ConversationLog.append): undefined fields and class instances go there, as they
+  // would on the wire; no need to copy it through JSON here first.
+  return record;
 }
 
 /**
