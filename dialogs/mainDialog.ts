@@ -1,4 +1,5 @@
 import { WaterfallDialog, type FoundChoice, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
 import type { Locale } from '../services/locales/locale';
 import type { MessageKey } from '../services/locales/messages';
 import type { ServiceId } from '../services/directory/directory';
@@ -10,6 +11,7 @@ import { InterruptibleDialog, isAnswered, isCallbackRequest } from './interrupti
 import { LivingRoomDialog } from './livingRoomDialog';
 import { SuggestionDialog, type SuggestionDeps } from './suggestionDialog';
 import { TriageDialog, isTriageOutcome, type TriageOptions } from './triageDialog';
+import { assessInTurn } from './turnTriage';
 
 export const MAIN_DIALOG = 'main';
 const MENU_PROMPT = 'main.menu';
@@ -80,7 +82,7 @@ export class MainDialog extends InterruptibleDialog {
         // Only by a label or a synonym: the resident has not seen the menu yet, so a number ("Kela ei ole
         // maksanut 2 kuukauteen") is not a button's number.
         const found = recognizeButton(this.locale, firstMessage, choices, false);
-        if (found && !this.isMatterAfterAll(firstMessage, found)) return step.next(found);
+        if (found && !this.isMatterAfterAll(step.context, firstMessage, found)) return step.next(found);
         if (!this.interruptions.isGreeting(firstMessage) && /\p{L}/u.test(firstMessage)) {
           return step.beginDialog(TriageDialog.id, { matter: firstMessage } satisfies TriageOptions);
         }
@@ -99,7 +101,7 @@ export class MainDialog extends InterruptibleDialog {
     if (!isFoundChoice(step.result)) return step.next(step.result);
     const chosen = step.result;
     const typedAtMenu = step.context.activity.text ?? '';
-    if (!isFreeText(chosen) && this.isMatterAfterAll(typedAtMenu, chosen)) {
+    if (!isFreeText(chosen) && this.isMatterAfterAll(step.context, typedAtMenu, chosen)) {
       return step.beginDialog(TriageDialog.id, { matter: typedAtMenu } satisfies TriageOptions);
     }
     const branch: Branch = MENU[chosen.index]!.branch;
@@ -136,10 +138,10 @@ export class MainDialog extends InterruptibleDialog {
    * another service: "onko kelan toimisto auki huomenna" holds the living room's "auki" and "kela ei soita
    * takaisin" the callback's "soita", yet both are Kela matters. Triage decides, as it would for any matter.
    */
-  private isMatterAfterAll(typed: string, found: FoundChoice): boolean {
+  private isMatterAfterAll(context: TurnContext, typed: string, found: FoundChoice): boolean {
     if (MENU[found.index]?.branch === 'matter') return false;
     if (isOnlyTheButton(typed, found)) return false;
-    const { crisis, confident, top } = this.triage.assess(typed);
+    const { crisis, confident, top } = assessInTurn(context, this.triage, typed);
     return crisis === undefined && confident && top.label !== LIVING_ROOM_SERVICE;
   }
 

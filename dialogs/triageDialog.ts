@@ -7,6 +7,7 @@ import { deskContactLine } from './deskContact';
 import { buildChoices, createChoicePrompt, isFreeText } from './finnishPrompts';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { serviceCard } from './serviceCard';
+import { assessInTurn } from './turnTriage';
 
 const MATTER_PROMPT = 'triage.matter';
 const PICK_PROMPT = 'triage.pick';
@@ -82,7 +83,7 @@ export class TriageDialog extends InterruptibleDialog {
   private readonly assess = async (step: WaterfallStepContext<TriageOptions>): Promise<DialogTurnResult> => {
     const matter = String(step.result ?? '');
     (step.values as TriageValues).matter = matter;
-    const result = this.triage.assess(matter);
+    const result = assessInTurn(step.context, this.triage, matter);
     if (result.confident && isServiceId(result.top.label)) return step.next(result.top.label);
     const candidates = result.candidates.map((candidate) => candidate.service).filter(isServiceId);
     if (candidates.length === 0) return this.nothingFits(step);

@@ -1,5 +1,6 @@
 import { ActivityTypes, MessageFactory, type Middleware, type TurnContext } from 'botbuilder';
 import { crisisReply, safetyNote } from '../../dialogs/crisisReply';
+import { assessInTurn } from '../../dialogs/turnTriage';
 import type { Locale } from '../../services/locales/locale';
 import type { Logger } from '../../services/logging/logger';
 import type { CountedCrisisKind } from '../../services/callbacks/stats';
@@ -24,7 +25,7 @@ export class CrisisMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const { activity } = context;
     if (activity.type === ActivityTypes.Message && typeof activity.text === 'string') {
-      const { crisis, caution } = this.triage.assess(activity.text);
+      const { crisis, caution } = assessInTurn(context, this.triage, activity.text);
       if (caution) {
         // Some sign of a crisis, not enough to stop: the safety note first, then the matter as usual.
         this.logger.info({ channelId: activity.channelId }, 'safety note shown');

@@ -64,16 +64,7 @@ export class Triage {
     private readonly isShortAnswer: (message: string) => boolean = () => false,
   ) {}
 
-  // The crisis check and the triage dialog ask about the same message in one turn; the answer depends only
-  // on the text, so the last one is remembered.
-  private last?: { message: string; result: TriageResult };
-
   assess(message: string): TriageResult {
-    if (this.last?.message !== message) this.last = { message, result: this.compute(message) };
-    return this.last.result;
-  }
-
-  private compute(message: string): TriageResult {
     const { ranked, knownFeatures } = this.classifier.rank(message);
     const crisisProbability = ranked.find((entry) => entry.label === CRISIS)?.probability ?? 0;
     const patterns = this.crisisDetector.inspect(message);
