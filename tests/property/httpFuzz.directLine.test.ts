@@ -12,30 +12,20 @@ import {
   MAX_BODY_BYTES,
   MAX_MESSAGE_CHARS,
   exchange,
-  expectAlive,
   expectNothingBroken,
   extraHeaders,
   residentText,
-  startFuzzTarget,
+  useFuzzTarget,
   userOf,
   type Conversation,
   type FuzzRequest,
-  type FuzzTarget,
 } from './httpFuzzKit';
 
 const DL = '/v3/directline';
 // The HTTP layer's own limit on text (ten times MAX_MESSAGE_CHARS, bot/directLine/directLineRoutes.ts).
 const HARD_TEXT_LIMIT = 10 * MAX_MESSAGE_CHARS;
 
-// A few seconds each here; generous for a busy machine and for FC_RUNS above 1.
-jest.setTimeout(180_000);
-
-let target: FuzzTarget;
-beforeAll(async () => {
-  target = await startFuzzTarget();
-}, 60_000);
-afterEach(async () => expectAlive(target.bot.url));
-afterAll(async () => target?.stop());
+const target = useFuzzTarget();
 
 /** Whose token a request carries, and in what state. */
 const CREDENTIALS = [

@@ -15,27 +15,18 @@ import {
   STAFF_NAME,
   STAFF_PASSWORD,
   exchange,
-  expectAlive,
   expectNothingBroken,
   extraHeaders,
   sendRaw,
-  startFuzzTarget,
+  useFuzzTarget,
   type FuzzRequest,
-  type FuzzTarget,
   type StaffSession,
 } from './httpFuzzKit';
 
-// A few seconds each here; generous for a busy machine and for FC_RUNS above 1.
-jest.setTimeout(180_000);
-
-let target: FuzzTarget;
 let suggestionId: string;
-beforeAll(async () => {
-  target = await startFuzzTarget();
-  suggestionId = (await new SuggestionStore(target.redis, { prefix: target.bot.config.REDIS_KEY_PREFIX }).add({ text: 'lautapeli-ilta', channel: 'test', now: new Date() })).id;
-}, 60_000);
-afterEach(async () => expectAlive(target.bot.url));
-afterAll(async () => target?.stop());
+const target = useFuzzTarget(async (started) => {
+  suggestionId = (await new SuggestionStore(started.redis, { prefix: started.bot.config.REDIS_KEY_PREFIX }).add({ text: 'lautapeli-ilta', channel: 'test', now: new Date() })).id;
+});
 
 /**
  * The cookie a request carries. `keptFirst` and `keptPadded` still open the kept session (the first aka_staff

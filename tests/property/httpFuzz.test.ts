@@ -28,27 +28,17 @@ import {
   MAX_MESSAGE_CHARS,
   dialogText,
   exchange,
-  expectAlive,
   expectNothingBroken,
   extraHeaders,
   isJsonContentType,
   residentText,
   sendRaw,
-  startFuzzTarget,
   t,
+  useFuzzTarget,
   type FuzzRequest,
-  type FuzzTarget,
 } from './httpFuzzKit';
 
-// A few seconds each here; generous for a busy machine and for FC_RUNS above 1.
-jest.setTimeout(180_000);
-
-let target: FuzzTarget;
-beforeAll(async () => {
-  target = await startFuzzTarget();
-}, 60_000);
-afterEach(async () => expectAlive(target.bot.url));
-afterAll(async () => target?.stop());
+const target = useFuzzTarget();
 
 const messagesPath = fc.oneof(
   { arbitrary: fc.constant('/api/messages'), weight: 12 },

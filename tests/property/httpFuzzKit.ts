@@ -378,6 +378,28 @@ async function setUpState(bot: RunningBot, redis: Redis): Promise<Pick<FuzzTarge
   return { kept: { residentConversation, directLine, directLineTranscript, requestRef, request, staff }, fuzzStaff, scratchRef, fuzzDirectLine };
 }
 
+/**
+ * A fuzz file's target and its lifecycle: started before the file's tests (into the object returned here, which
+ * the tests hold from the start), the bot checked alive after each test, and everything stopped after all.
+ * `setUp` adds what one file needs beside it.
+ */
+export function useFuzzTarget(setUp?: (target: FuzzTarget) => Promise<void>): FuzzTarget {
+  // A few seconds each here; generous for a busy machine and for FC_RUNS above 1.
+  jest.setTimeout(180_000);
+  const target = {} as FuzzTarget;
+  let started = false;
+  beforeAll(async () => {
+    Object.assign(target, await startFuzzTarget());
+    started = true;
+    await setUp?.(target);
+  }, 60_000);
+  afterEach(async () => expectAlive(target.bot.url));
+  afterAll(async () => {
+    if (started) await target.stop();
+  });
+  return target;
+}
+
 /** The bot is up and ready: /healthz and /readyz answer 200. */
 export async function expectAlive(baseUrl: string): Promise<void> {
   const health = await send(baseUrl, { method: 'GET', path: '/healthz' });
