@@ -739,6 +739,8 @@ async function main(): Promise<void> {
     const errorCount = (total: Figures) => [...total.errors.values()].reduce((sum, { count }) => sum + count, 0);
     const commandCalls = (total: Figures) => [...total.commands.values()].reduce((sum, { calls }) => sum + calls, 0);
     const throughput = (total: Figures) => total.turns / (total.wallMs / 1000);
+    const cpuPerTurn = (total: Figures) => total.serverCpuMicros / total.turns;
+    const ratio = (x: number, y: number) => `${fixed(x / y, 2)}×`;
 
     console.log(`\nProcess memory of the servers after a forced GC (MB; "bot conv." = the real bot's measured conversations so far)\n`);
     console.log(
@@ -773,7 +775,7 @@ async function main(): Promise<void> {
           fixed(percentile(sorted, 99)),
           fixed(sorted[sorted.length - 1] ?? Number.NaN),
           fixed(commandCalls(total) / total.turns, 2),
-          fixed(total.serverCpuMicros / total.turns, 0),
+          fixed(cpuPerTurn(total), 0),
           fixed(total.redisCpuMicros / total.turns, 0),
           channel === 'directline' ? fixed(total.polls / (total.turns + total.startMs.length), 2) : '–',
         ]),
@@ -787,7 +789,6 @@ async function main(): Promise<void> {
     const ratioRows = options.channels.map((channel) => {
       const a = row('bot', channel);
       const c = row('echo', channel);
-      const ratio = (x: number, y: number) => `${fixed(x / y, 2)}×`;
       const step = STEP_NAMES.indexOf('matter');
       return [
         CHANNEL_LABEL[channel],
@@ -796,7 +797,7 @@ async function main(): Promise<void> {
         ratio(percentile(a.sorted, 95), percentile(c.sorted, 95)),
         ratio(percentile(a.sorted, 99), percentile(c.sorted, 99)),
         ratio(throughput(c.total), throughput(a.total)),
-        ratio(a.total.serverCpuMicros / a.total.turns, c.total.serverCpuMicros / c.total.turns),
+        ratio(cpuPerTurn(a.total), cpuPerTurn(c.total)),
         ratio(commandCalls(a.total) / a.total.turns, commandCalls(c.total) / c.total.turns),
       ];
     });
@@ -804,8 +805,6 @@ async function main(): Promise<void> {
 
     if (options.floors.includes('dialog')) {
       console.log('\nThe dialog floor between them: the real bot ÷ the dialog floor, and the dialog floor ÷ the echo floor, on the same channel\n');
-      const ratio = (x: number, y: number) => `${fixed(x / y, 2)}×`;
-      const cpuPerTurn = (total: Figures) => total.serverCpuMicros / total.turns;
       console.log(
         table(
           ['channel', 'p50 bot/dialog floor', 'p50 dialog floor/echo', 'server CPU/turn bot/dialog floor', 'server CPU/turn dialog floor/echo', 'Redis cmds/turn dialog floor/echo'],
@@ -933,8 +932,8 @@ async function main(): Promise<void> {
     for (const channel of options.channels) {
       const a = row('bot', channel);
       const c = row('echo', channel);
-      const ratio = percentile(a.sorted, 50) / percentile(c.sorted, 50);
-      verdict(ratio <= 1.5, `p50 turn of the real bot within 1.5× of the echo bot's, ${CHANNEL_LABEL[channel]}: ${fixed(percentile(a.sorted, 50))} / ${fixed(percentile(c.sorted, 50))} ms = ${fixed(ratio, 2)}×`);
+      const p50Ratio = percentile(a.sorted, 50) / percentile(c.sorted, 50);
+      verdict(p50Ratio <= 1.5, `p50 turn of the real bot within 1.5× of the echo bot's, ${CHANNEL_LABEL[channel]}: ${fixed(percentile(a.sorted, 50))} / ${fixed(percentile(c.sorted, 50))} ms = ${fixed(p50Ratio, 2)}×`);
     }
     for (const channel of options.channels) {
       const step = STEP_NAMES.indexOf('matter');
